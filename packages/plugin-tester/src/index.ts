@@ -1,1 +1,4 @@
-export {};
+export { virtualImage, parseOsRelease } from "./virtual-image.js";
+export type { VirtualEntry, VirtualImageSpec, VirtualLayer } from "./virtual-image.js";
+export { runCheckOn, testCheck } from "./tester.js";
+export type { CheckCases, ExpectedFinding, InvalidCase, ValidCase } from "./tester.js";

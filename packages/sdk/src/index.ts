@@ -13,6 +13,7 @@ export type {
   MessageSpec,
   MessageTable,
   OptionsOf,
+  OptionsSchema,
   Placeholders,
   PlaceholderValue,
   Plugin,
