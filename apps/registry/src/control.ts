@@ -1,0 +1,160 @@
+import { spawn } from "node:child_process";
+import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { registryPaths } from "./config.js";
+import type { RegistryOptions } from "./config.js";
+
+/** Contents of `<dir>/state.json`, written by the running registry process. */
+export interface RegistryState {
+  pid: number;
+  url: string;
+  port: number;
+  dir: string;
+  startedAt: string;
+}
+
+export type RegistryErrorCode = "START_FAILED" | "START_TIMEOUT" | "STOP_TIMEOUT" | "USER_FAILED" | "UNREACHABLE";
+
+/** A failure to start, stop or talk to the embedded registry. */
+export class RegistryError extends Error {
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "RegistryError";
+  }
+}
+
+/** Reads the state file; undefined when there is none or it is unreadable. */
+export async function readRegistryState(dir: string): Promise<RegistryState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(registryPaths({ dir }).stateFile, "utf8")) as Partial<RegistryState>;
+    if (typeof state.pid !== "number" || typeof state.url !== "string" || typeof state.port !== "number") return undefined;
+    return state as RegistryState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns true when `url` answers verdaccio's `/-/ping` within `timeoutMs`. */
+export async function pingRegistry(url: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/-/ping`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM means the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export interface RegistryStatus {
+  running: boolean;
+  state?: RegistryState;
+  logFile: string;
+}
+
+/** Reports whether the registry of `dir` runs and answers. A state file left by a dead process counts as stopped. */
+export async function registryStatus(dir: string): Promise<RegistryStatus> {
+  const { logFile } = registryPaths({ dir });
+  const state = await readRegistryState(dir);
+  if (!state || !isAlive(state.pid)) return { running: false, logFile };
+  return { running: await pingRegistry(state.url), state, logFile };
+}
+
+export interface StartResult {
+  state: RegistryState;
+  /** False when a registry of this folder already ran and was reused. */
+  started: boolean;
+}
+
+const DAEMON_SCRIPT = fileURLToPath(new URL("./daemon.js", import.meta.url));
+
+/**
+ * Starts the registry of `options.dir` as a detached background process and
+ * resolves once it answers, or reuses the one already running there. Its
+ * output goes to `<dir>/registry.log`.
+ */
+export async function startRegistryDaemon(options: RegistryOptions, timeoutMs = 30_000): Promise<StartResult> {
+  const status = await registryStatus(options.dir);
+  if (status.running && status.state) return { state: status.state, started: false };
+
+  const paths = registryPaths(options);
+  await mkdir(paths.dir, { recursive: true });
+  await rm(paths.stateFile, { force: true });
+  const optionsFile = `${paths.dir}/daemon-options.json`;
+  await writeFile(optionsFile, JSON.stringify(options, null, 2) + "\n");
+
+  const log = await open(paths.logFile, "a");
+  let exitCode: number | null = null;
+  const child = spawn(process.execPath, [DAEMON_SCRIPT, optionsFile], { detached: true, stdio: ["ignore", log.fd, log.fd] });
+  child.once("exit", (code) => (exitCode = code ?? -1));
+  child.unref();
+  await log.close();
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== null) {
+      throw new RegistryError("START_FAILED", `The registry process exited with code ${exitCode} before it listened; see ${paths.logFile}. A common cause is a port already in use: pass another --port.`);
+    }
+    const state = await readRegistryState(options.dir);
+    if (state && state.pid === child.pid && (await pingRegistry(state.url))) return { state, started: true };
+    await sleep(100);
+  }
+  throw new RegistryError("START_TIMEOUT", `The registry did not answer within ${timeoutMs} ms; see ${paths.logFile}.`);
+}
+
+/** Stops the registry of `dir`; resolves to false when none was running. */
+export async function stopRegistryDaemon(dir: string, timeoutMs = 15_000): Promise<boolean> {
+  const state = await readRegistryState(dir);
+  if (!state || !isAlive(state.pid)) {
+    await rm(registryPaths({ dir }).stateFile, { force: true });
+    return false;
+  }
+  process.kill(state.pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(state.pid)) {
+      await rm(registryPaths({ dir }).stateFile, { force: true });
+      return true;
+    }
+    await sleep(100);
+  }
+  throw new RegistryError("STOP_TIMEOUT", `The registry process ${state.pid} did not stop within ${timeoutMs} ms; stop it with "kill ${state.pid}".`);
+}
+
+/**
+ * Creates a user on the registry, or logs in when the user exists with this
+ * password, and returns the auth token for publishing.
+ */
+export async function createRegistryUser(url: string, name: string, password: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}/-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name, password }),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    throw new RegistryError("UNREACHABLE", `The registry at ${url} did not answer; start it with "checks registry start".`, { cause: error });
+  }
+  const body = (await response.json().catch(() => ({}))) as { token?: unknown; error?: unknown };
+  if (!response.ok || typeof body.token !== "string") {
+    const reason = typeof body.error === "string" ? body.error : `HTTP ${response.status}`;
+    throw new RegistryError("USER_FAILED", `Creating or logging in user "${name}" on ${url} failed: ${reason}. Check the password, or the user limit in the registry config.`);
+  }
+  return body.token;
+}

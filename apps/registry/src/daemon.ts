@@ -1,0 +1,38 @@
+/**
+ * Entry point of the detached registry process started by `startRegistryDaemon`:
+ * `node daemon.js OPTIONS_FILE`. It writes the state file once it listens and
+ * removes it when it stops.
+ */
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { registryPaths } from "./config.js";
+import type { RegistryOptions } from "./config.js";
+import { startRegistry } from "./server.js";
+import type { RegistryState } from "./control.js";
+
+const optionsFile = process.argv[2];
+if (!optionsFile) {
+  process.stderr.write("usage: daemon.js OPTIONS_FILE\n");
+  process.exit(2);
+}
+
+const options = JSON.parse(await readFile(optionsFile, "utf8")) as RegistryOptions;
+const paths = registryPaths(options);
+const registry = await startRegistry(options);
+const state: RegistryState = { pid: process.pid, url: registry.url, port: registry.port, dir: options.dir, startedAt: new Date().toISOString() };
+await writeFile(paths.stateFile, JSON.stringify(state, null, 2) + "\n");
+process.stderr.write(`checks registry: listening on ${registry.url} (pid ${process.pid})\n`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`checks registry: stopping on ${signal}\n`);
+  try {
+    await registry.close();
+  } finally {
+    await rm(paths.stateFile, { force: true });
+    process.exit(0);
+  }
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
