@@ -1,0 +1,167 @@
+import { inflateSync } from "node:zlib";
+import { decompress as zstdDecompress, Decompress as ZstdStream } from "fzstd";
+import xzModule from "xz-decompress";
+import { SquashfsError } from "../errors.js";
+import { decodeLz4Block } from "./lz4.js";
+
+/** Decompresses one block to at most `maxOutput` bytes, or throws a SquashfsError naming `offset`. */
+export type Decompressor = (input: Uint8Array, maxOutput: number, offset: number) => Promise<Uint8Array>;
+
+const { XzReadableStream } = xzModule;
+const MAX_ZSTD_WINDOW = 8 * 1024 * 1024;
+
+/** Returns the decompressor for a squashfs compression id, or throws UNSUPPORTED_COMPRESSION. */
+export function decompressorFor(compression: number, name: string, file?: string): Decompressor {
+  switch (compression) {
+    case 1:
+      return async (input, maxOutput, offset) => inflate(input, maxOutput, offset, file);
+    case 4:
+      return (input, maxOutput, offset) => decodeXz(input, maxOutput, offset, file);
+    case 5:
+      return async (input, maxOutput, offset) => {
+        const output = decodeLz4Block(input, maxOutput);
+        if (output === undefined) {
+          throw new SquashfsError("DECOMPRESSION_FAILED", `invalid lz4 block or more than ${maxOutput} bytes decompressed`, offset, file);
+        }
+        return output;
+      };
+    case 6:
+      return async (input, maxOutput, offset) => decodeZstd(input, maxOutput, offset, file);
+    default:
+      // NOTE: lzo and the legacy lzma format have no decoder here.
+      throw new SquashfsError(
+        "UNSUPPORTED_COMPRESSION",
+        `compression ${name} is not supported; rebuild the image with gzip, xz, lz4 or zstd (mksquashfs -comp)`,
+        20,
+        file,
+      );
+  }
+}
+
+function inflate(input: Uint8Array, maxOutput: number, offset: number, file?: string): Uint8Array {
+  try {
+    const output = inflateSync(input, { maxOutputLength: Math.max(maxOutput, 1) });
+    return new Uint8Array(output.buffer, output.byteOffset, output.length);
+  } catch (error) {
+    const tooLarge = (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+    throw new SquashfsError(
+      tooLarge ? "DECOMPRESSED_TOO_LARGE" : "DECOMPRESSION_FAILED",
+      tooLarge ? `gzip block decompresses to more than ${maxOutput} bytes` : `invalid gzip block: ${(error as Error).message}`,
+      offset,
+      file,
+      { cause: error },
+    );
+  }
+}
+
+async function decodeXz(input: Uint8Array, maxOutput: number, offset: number, file?: string): Promise<Uint8Array> {
+  const compressed = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(input);
+      controller.close();
+    },
+  });
+  const reader = new XzReadableStream(compressed).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxOutput) {
+        await reader.cancel();
+        throw new SquashfsError("DECOMPRESSED_TOO_LARGE", `xz block decompresses to more than ${maxOutput} bytes`, offset, file);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof SquashfsError) throw error;
+    throw new SquashfsError("DECOMPRESSION_FAILED", `invalid xz block: ${(error as Error).message}`, offset, file, { cause: error });
+  }
+  return concat(chunks, total);
+}
+
+/**
+ * Decodes one zstd frame. A frame that states its content size decodes into a
+ * buffer of exactly that size; otherwise output is counted chunk by chunk.
+ * The window size is checked first because the decoder allocates it.
+ */
+function decodeZstd(input: Uint8Array, maxOutput: number, offset: number, file?: string): Uint8Array {
+  const header = parseZstdFrameHeader(input);
+  if (header === undefined) {
+    throw new SquashfsError("DECOMPRESSION_FAILED", "invalid zstd frame header", offset, file);
+  }
+  if (header.contentSize !== undefined && header.contentSize > maxOutput) {
+    throw new SquashfsError("DECOMPRESSED_TOO_LARGE", `zstd frame declares ${header.contentSize} bytes; at most ${maxOutput} are allowed`, offset, file);
+  }
+  if (header.windowSize > MAX_ZSTD_WINDOW) {
+    throw new SquashfsError("DECOMPRESSION_FAILED", `zstd window of ${header.windowSize} bytes exceeds ${MAX_ZSTD_WINDOW}`, offset, file);
+  }
+
+  try {
+    if (header.contentSize !== undefined) {
+      return zstdDecompress(input, new Uint8Array(header.contentSize));
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const stream = new ZstdStream((chunk) => {
+      total += chunk.length;
+      if (total > maxOutput) {
+        throw new SquashfsError("DECOMPRESSED_TOO_LARGE", `zstd block decompresses to more than ${maxOutput} bytes`, offset, file);
+      }
+      chunks.push(chunk.slice());
+    });
+    stream.push(input, true);
+    return concat(chunks, total);
+  } catch (error) {
+    if (error instanceof SquashfsError) throw error;
+    throw new SquashfsError("DECOMPRESSION_FAILED", `invalid zstd block: ${(error as Error).message}`, offset, file, { cause: error });
+  }
+}
+
+interface ZstdFrameHeader {
+  contentSize?: number;
+  windowSize: number;
+}
+
+function parseZstdFrameHeader(input: Uint8Array): ZstdFrameHeader | undefined {
+  if (input.length < 6) return undefined;
+  if (input[0] !== 0x28 || input[1] !== 0xb5 || input[2] !== 0x2f || input[3] !== 0xfd) return undefined;
+
+  const descriptor = input[4]!;
+  const contentSizeFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const dictionaryIdFlag = descriptor & 3;
+  let pos = 5;
+
+  let windowSize = 0;
+  if (!singleSegment) {
+    const windowDescriptor = input[pos++]!;
+    const base = 2 ** (10 + (windowDescriptor >> 3));
+    windowSize = base + (base / 8) * (windowDescriptor & 7);
+  }
+  pos += [0, 1, 2, 4][dictionaryIdFlag]!;
+
+  const contentSizeBytes = contentSizeFlag === 0 ? singleSegment : [0, 2, 4, 8][contentSizeFlag]!;
+  if (pos + contentSizeBytes > input.length) return undefined;
+  let contentSize: number | undefined;
+  if (contentSizeBytes > 0) {
+    let value = 0;
+    for (let i = contentSizeBytes - 1; i >= 0; i--) value = value * 256 + input[pos + i]!;
+    contentSize = contentSizeBytes === 2 ? value + 256 : value;
+  }
+  if (singleSegment) windowSize = contentSize ?? 0;
+  return { contentSize, windowSize };
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const output = new Uint8Array(total);
+  let pos = 0;
+  for (const chunk of chunks) {
+    output.set(chunk, pos);
+    pos += chunk.length;
+  }
+  return output;
+}
