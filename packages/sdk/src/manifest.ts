@@ -125,6 +125,7 @@ function toProblem(issue: z.core.$ZodIssue): ManifestProblem {
   const path = issue.path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
   const problem: ManifestProblem = { path: path || "(package.json)", message: issue.message };
   if ("input" in issue && issue.code !== "unrecognized_keys") problem.received = issue.input;
+  if (issue.code === "invalid_key" && issue.issues[0]) problem.message = `invalid key: ${issue.issues[0].message}`;
   if (issue.code === "unrecognized_keys") problem.message = `unknown keys ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove them or fix their spelling`;
   return problem;
 }
