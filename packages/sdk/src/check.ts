@@ -54,10 +54,10 @@ export type FindingInput<M extends MessageTable> = {
   [K in keyof M & string]: { readonly messageId: K } & DataArgument<M[K]["text"]> & FindingLocation;
 }[keyof M & string];
 
-/** Options schema of a check: any zod schema whose input may be omitted (so every field has a default). */
-export type OptionsSchema = z.ZodType;
+/** Options schema of a check: a zod (or zod/mini) schema whose fields all have defaults, since options are optional for users. */
+export type OptionsSchema = z.core.$ZodType;
 
-export type OptionsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+export type OptionsOf<S> = S extends z.core.$ZodType ? z.output<S> : Record<string, never>;
 
 export interface CheckContext<M extends MessageTable, O> {
   readonly image: ImageView;

@@ -3,6 +3,7 @@ import type { ImageData } from "./image-data.js";
 import type { Severity } from "./levels.js";
 import { FileIndex, createImageView } from "./create-view.js";
 import { placeholdersOf } from "./message.js";
+import { safeParse } from "zod/v4/core";
 
 /** A finding as a check reported it, before the host renders and validates it. */
 export interface RawFinding {
@@ -59,7 +60,7 @@ export async function runCheck(check: AnyCheck, image: ImageData | FileIndex, se
 
   let options: unknown = {};
   if (check.options) {
-    const parsed = check.options.safeParse(settings.options ?? {});
+    const parsed = safeParse(check.options, settings.options ?? {});
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue: { path: PropertyKey[]; message: string }) => `${issue.path.map(String).join(".") || "(options)"}: ${issue.message}`);
       return result({ code: "INVALID_OPTIONS", message: `Invalid options for check "${check.id}": ${problems.join("; ")}` });

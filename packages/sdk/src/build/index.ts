@@ -157,7 +157,7 @@ function toManifest(check: AnyCheck): CheckManifest {
   if (check.docsUrl) manifest.docsUrl = check.docsUrl;
   if (check.options) {
     try {
-      manifest.options = z.toJSONSchema(check.options as z.ZodType, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+      manifest.options = z.toJSONSchema(check.options as z.core.$ZodType, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
     } catch {
       // Schemas that cannot be expressed in JSON Schema are still validated inside the sandbox.
     }
