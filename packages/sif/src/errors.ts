@@ -7,7 +7,6 @@ export type SifErrorCode =
   | "INVALID_DESCRIPTOR"
   | "NO_PRIMARY_PARTITION"
   | "UNSUPPORTED_PARTITION_TYPE"
-  | "OBJECT_TOO_LARGE"
   | "READ_FAILED";
 
 /** Error codes of the squashfs reader. */
