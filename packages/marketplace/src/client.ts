@@ -218,7 +218,9 @@ const SearchSchema = z.looseObject({
       z.looseObject({
         package: z.looseObject({
           name: z.string(),
-          version: z.string(),
+          // verdaccio 6 sends no version, only dist-tags.
+          version: z.string().optional(),
+          "dist-tags": z.record(z.string(), z.string()).optional(),
           description: z.string().optional(),
           keywords: z.array(z.string()).optional(),
         }),
@@ -250,7 +252,7 @@ export async function searchRegistry(config: RegistryConfig, text: string, optio
     throw new MarketplaceError("INVALID_RESPONSE", `The search response of ${registry.url} is not a valid npm search result; the registry may not support "/-/v1/search".`, { cause: error });
   }
   return parsed.objects
-    .map(({ package: hit }) => ({ name: hit.name, version: hit.version, description: hit.description ?? "", keywords: hit.keywords ?? [] }))
+    .map(({ package: hit }) => ({ name: hit.name, version: hit.version ?? hit["dist-tags"]?.latest ?? "", description: hit.description ?? "", keywords: hit.keywords ?? [] }))
     .filter((hit) => hit.keywords.includes(keyword));
 }
 
