@@ -1,0 +1,207 @@
+import { isAbsolute } from "node:path";
+import { RawFindingSchema } from "@checks/sdk/host";
+import type { RawFinding } from "@checks/sdk";
+import { SandboxError, pluginError } from "./errors.js";
+import { needsFromManifest } from "./filter.js";
+import { resolveLimits } from "./limits.js";
+import type { HostMessage, PluginRequest, RunnerCheck } from "./protocol.js";
+import { RunnerSession, RunnerStartError } from "./session.js";
+import type { PluginRunOutcome } from "./session.js";
+import type { CheckResult, PluginError, PluginJob, PluginResult, RunPluginsJob, SandboxEvent, SandboxLimits, SandboxRun } from "./types.js";
+
+/** Time the host adds to a plugin's wall-time limit before it kills the runner, for data copying and IPC. */
+const WATCHDOG_GRACE_MS = 5000;
+
+/**
+ * Runs plugins against one image in a runner process, one isolate per plugin,
+ * and returns one result per plugin in the order given. A plugin that fails in
+ * any way gets an error result; a runner that dies is restarted for the
+ * plugins after it. Rejects only for an invalid job (SandboxError INVALID_JOB)
+ * or an image source the sandbox cannot open yet (NOT_IMPLEMENTED).
+ * Exceptions thrown by `onEvent` are ignored, so a faulty listener cannot stop a scan.
+ */
+export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
+  assertValidJob(job);
+  const limits = resolveLimits(job.limits);
+  const emit = (event: SandboxEvent): void => {
+    try {
+      job.onEvent?.(event);
+    } catch {
+      // A listener's failure is the caller's; the scan goes on.
+    }
+  };
+  if (job.image.kind === "path") {
+    // TODO(image): open the image inside the runner with @checks/image once it exports openImage and readImage.
+    throw new SandboxError("NOT_IMPLEMENTED", `Image sources of kind "path" are not supported yet; open ${job.image.ref} on the host and pass { kind: "data" }.`);
+  }
+
+  const imageMessage: HostMessage = { type: "image", data: job.image.data };
+  const bundleFiles = job.plugins.map((plugin) => plugin.bundleFile);
+  const isolateNetwork = job.isolateNetwork ?? true;
+  const results: PluginResult[] = [];
+  let session: RunnerSession | undefined;
+  let runners = 0;
+  let networkIsolated = true;
+  let permissionModel = true;
+
+  try {
+    for (const [pluginIndex, plugin] of job.plugins.entries()) {
+      emit({ type: "plugin-started", plugin: plugin.name });
+      const started = performance.now();
+      const { request, unknownChecks } = prepareRequest(plugin, pluginIndex, limits);
+
+      let outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined;
+      if (request.checks.length > 0) {
+        if (!session?.alive) {
+          session?.close();
+          session = undefined;
+          try {
+            session = await RunnerSession.start(bundleFiles, isolateNetwork, imageMessage, emit);
+            runners++;
+            networkIsolated &&= session.networkIsolated;
+            permissionModel &&= session.ready.permissionModel;
+          } catch (error) {
+            if (!(error instanceof RunnerStartError)) throw error;
+            outcome = { kind: "start-failed", reason: error.message };
+          }
+        }
+        outcome ??= await session!.run(request, limits.pluginWallMs + WATCHDOG_GRACE_MS, plugin.name);
+      }
+
+      const result = buildResult(plugin, request, unknownChecks, outcome, limits, performance.now() - started);
+      for (const check of result.checks) emit({ type: "check-finished", plugin: plugin.name, check: check.checkId, status: check.status });
+      emit({ type: "plugin-finished", plugin: plugin.name, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) });
+      results.push(result);
+    }
+  } finally {
+    session?.close();
+  }
+
+  return { networkIsolated: runners > 0 && networkIsolated, permissionModel: runners > 0 && permissionModel, plugins: results };
+}
+
+/** Splits the selected checks into those the manifest declares (sent to the runner) and unknown ids. */
+function prepareRequest(plugin: PluginJob, pluginIndex: number, limits: SandboxLimits): { request: PluginRequest; unknownChecks: string[] } {
+  const byId = new Map(plugin.manifest.checks.map((check) => [check.id, check]));
+  const unknownChecks: string[] = [];
+  const checks: PluginRequest["checks"] = [];
+  for (const checkId of plugin.checkIds) {
+    const manifestCheck = byId.get(checkId);
+    if (!manifestCheck) {
+      unknownChecks.push(checkId);
+      continue;
+    }
+    checks.push({ id: checkId, needs: needsFromManifest(manifestCheck), messages: manifestCheck.messages, options: plugin.options[checkId] ?? {} });
+  }
+  return { request: { type: "plugin", pluginIndex, name: plugin.name, bundleFile: plugin.bundleFile, checks, limits }, unknownChecks };
+}
+
+function buildResult(
+  plugin: PluginJob,
+  request: PluginRequest,
+  unknownChecks: readonly string[],
+  outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined,
+  limits: SandboxLimits,
+  durationMs: number,
+): PluginResult {
+  const name = plugin.name;
+  const byId = new Map<string, CheckResult>();
+  for (const checkId of unknownChecks) {
+    const error = pluginError("CHECK_NOT_IN_MANIFEST", name, "load", `Check "${checkId}" is not in the manifest of ${name}@${plugin.version}.`, checkId);
+    byId.set(checkId, errorResult(checkId, "error", error));
+  }
+
+  let pluginLevel: PluginError | undefined;
+  if (outcome?.kind === "result") {
+    const message = outcome.message;
+    if (message.error) pluginLevel = pluginError(message.error.code, name, message.error.phase, message.error.message, message.error.check);
+    for (const check of request.checks) {
+      const received = message.checks.find((candidate) => candidate.checkId === check.id);
+      byId.set(
+        check.id,
+        received
+          ? validateCheck(name, check.id, received, limits)
+          : errorResult(check.id, "error", pluginError("RUNNER_CRASHED", name, "report", "The runner returned no result for this check.", check.id)),
+      );
+    }
+  } else if (outcome !== undefined) {
+    const running = outcome.kind === "start-failed" ? undefined : outcome.checkId;
+    pluginLevel =
+      outcome.kind === "start-failed"
+        ? pluginError("RUNNER_START_FAILED", name, "load", outcome.reason)
+        : outcome.kind === "timeout"
+          ? pluginError("PLUGIN_TIMEOUT", name, running ? "run" : "load", `The runner did not finish the plugin within ${limits.pluginWallMs + WATCHDOG_GRACE_MS} ms and was killed.`, running)
+          : pluginError("RUNNER_CRASHED", name, running ? "run" : "load", outcome.reason, running);
+    for (const check of request.checks) {
+      const isCause = running === undefined || running === check.id;
+      byId.set(
+        check.id,
+        isCause
+          ? errorResult(check.id, "error", { ...pluginLevel, check: check.id })
+          : errorResult(check.id, "skipped", pluginError("PLUGIN_ABORTED", name, "run", `The plugin stopped at check "${running}" (${pluginLevel.code}).`, check.id)),
+      );
+    }
+  }
+
+  const checks = plugin.checkIds.map((checkId) => byId.get(checkId)!);
+  return { name, version: plugin.version, durationMs, checks, ...(pluginLevel ? { error: pluginLevel } : {}) };
+}
+
+/** Validates a check's findings with RawFindingSchema; invalid ones are dropped and make the check an error. */
+function validateCheck(plugin: string, checkId: string, received: RunnerCheck, limits: SandboxLimits): CheckResult {
+  const findings: RawFinding[] = [];
+  const problems: string[] = [];
+  for (const [index, candidate] of received.findings.slice(0, limits.maxFindingsPerCheck).entries()) {
+    const parsed = RawFindingSchema.safeParse(candidate);
+    if (!parsed.success) {
+      problems.push(`finding ${index}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(finding)"}: ${issue.message}`).join("; ")}`);
+    } else if (parsed.data.checkId !== checkId) {
+      problems.push(`finding ${index}: checkId is "${parsed.data.checkId}", expected "${checkId}"`);
+    } else {
+      findings.push(parsed.data as RawFinding);
+    }
+  }
+
+  const result: CheckResult = {
+    checkId,
+    status: received.status,
+    findings,
+    notes: received.notes,
+    deniedCount: received.deniedCount,
+    durationMs: received.durationMs,
+  };
+  if (received.error) {
+    result.status = "error";
+    result.error = pluginError(received.error.code, plugin, received.error.phase, received.error.message, checkId);
+  } else if (problems.length > 0) {
+    result.status = "error";
+    const shown = problems.slice(0, 5).join("\n");
+    const more = problems.length > 5 ? `\n(${problems.length - 5} more)` : "";
+    result.error = pluginError("INVALID_FINDING", plugin, "report", `${problems.length} findings failed validation and were dropped:\n${shown}${more}`, checkId);
+  } else {
+    result.status = findings.length > 0 ? "failed" : "passed";
+  }
+  return result;
+}
+
+function errorResult(checkId: string, status: CheckResult["status"], error: PluginError): CheckResult {
+  return { checkId, status, findings: [], notes: [], deniedCount: 0, durationMs: 0, error };
+}
+
+/** Throws SandboxError INVALID_JOB listing every problem with the job's shape. */
+function assertValidJob(job: RunPluginsJob): void {
+  const problems: string[] = [];
+  if (!job || typeof job !== "object") throw new SandboxError("INVALID_JOB", "runPlugins needs a job object.");
+  if (job.image?.kind !== "data" && job.image?.kind !== "path") problems.push('image.kind: expected "data" or "path"');
+  if (job.image?.kind === "data" && (!job.image.data || !Array.isArray(job.image.data.files))) problems.push("image.data.files: expected an array");
+  if (!Array.isArray(job.plugins)) problems.push("plugins: expected an array");
+  for (const [index, plugin] of (Array.isArray(job.plugins) ? job.plugins : []).entries()) {
+    if (typeof plugin?.name !== "string" || plugin.name === "") problems.push(`plugins[${index}].name: expected a package name`);
+    if (typeof plugin?.bundleFile !== "string" || !isAbsolute(plugin.bundleFile)) {
+      problems.push(`plugins[${index}].bundleFile: expected an absolute path, received ${JSON.stringify(plugin?.bundleFile)}`);
+    }
+    if (!Array.isArray(plugin?.manifest?.checks)) problems.push(`plugins[${index}].manifest.checks: expected the validated manifest`);
+    if (!Array.isArray(plugin?.checkIds)) problems.push(`plugins[${index}].checkIds: expected an array of check ids`);
+  }
+  if (problems.length > 0) throw new SandboxError("INVALID_JOB", `Invalid sandbox job:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+}

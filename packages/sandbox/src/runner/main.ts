@@ -1,0 +1,58 @@
+/**
+ * Entry point of the runner process. The host starts it under Node's
+ * permission model (no fs write, no child processes, no workers, fs read only
+ * for this file, the bootstrap, isolated-vm and the plugin bundles) and, where
+ * the kernel allows it, in a network namespace with only loopback. It receives
+ * the image data and then one plugin at a time over the IPC channel, and runs
+ * each plugin in its own isolate.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { networkInterfaces } from "node:os";
+import type ivm from "isolated-vm";
+import type { ImageData } from "@checks/sdk";
+import type { HostMessage } from "../protocol.js";
+import { runPlugin } from "./run-plugin.js";
+
+interface PermissionApi {
+  has(scope: string, reference?: string): boolean;
+}
+
+const send = (message: unknown): void => {
+  process.send?.(message);
+};
+
+function permissionModelActive(): boolean {
+  const permission = (process as unknown as { permission?: PermissionApi }).permission;
+  if (!permission) return false;
+  return !permission.has("fs.write") && !permission.has("child") && !permission.has("worker");
+}
+
+// The host passes the resolved entry file of isolated-vm, so module resolution
+// needs no read access to the node_modules folders around this file.
+const isolatedVm = createRequire(import.meta.url)(process.argv[2]!) as typeof ivm;
+const bootstrapSource = readFileSync(new URL("./bootstrap.js", import.meta.url), "utf8");
+let image: ImageData | undefined;
+
+process.on("message", (message: HostMessage) => {
+  if (message.type === "image") {
+    image = message.data;
+    return;
+  }
+  if (message.type === "plugin") {
+    const outcome = runPlugin(isolatedVm, message, image ?? { info: { name: "", format: "none" }, files: [] }, bootstrapSource, (checkId) => {
+      send({ type: "check-started", pluginIndex: message.pluginIndex, checkId });
+    });
+    send({ type: "plugin-result", pluginIndex: message.pluginIndex, ...outcome });
+  }
+});
+
+// The host ends the runner by closing the channel.
+process.on("disconnect", () => process.exit(0));
+
+send({
+  type: "ready",
+  nodeVersion: process.versions.node,
+  permissionModel: permissionModelActive(),
+  interfaces: Object.keys(networkInterfaces()),
+});

@@ -1,0 +1,157 @@
+import type { ChildProcess } from "node:child_process";
+import type { HostMessage, PluginRequest, RunnerMessage } from "./protocol.js";
+import { RunnerMessageSchema } from "./protocol.js";
+import { startRunner } from "./launch.js";
+import type { SandboxEvent } from "./types.js";
+
+/** Time a new runner has to report that it is ready. */
+const READY_TIMEOUT_MS = 20_000;
+/** Bytes of the runner's stderr kept for error messages. */
+const STDERR_TAIL_BYTES = 4096;
+
+export type PluginRunOutcome =
+  | { kind: "result"; message: Extract<RunnerMessage, { type: "plugin-result" }> }
+  | { kind: "crashed"; checkId?: string; reason: string }
+  | { kind: "timeout"; checkId?: string };
+
+export class RunnerStartError extends Error {
+  readonly code = "RUNNER_START_FAILED";
+}
+
+/** One runner process: started with the image data, then given one plugin at a time. */
+export class RunnerSession {
+  private exited = false;
+  private stderrTail = "";
+  private listener: ((message: RunnerMessage) => void) | undefined;
+  private exitListener: ((reason: string) => void) | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly inNamespace: boolean,
+    readonly ready: Extract<RunnerMessage, { type: "ready" }>,
+    private readonly emit: (event: SandboxEvent) => void,
+  ) {
+    child.on("message", (raw) => this.receive(raw));
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Starts a runner, waits until it is ready and sends it the image data. Throws RunnerStartError. */
+  static async start(bundleFiles: readonly string[], isolateNetwork: boolean, image: HostMessage, emit: (event: SandboxEvent) => void): Promise<RunnerSession> {
+    const { child, inNamespace } = startRunner(bundleFiles, isolateNetwork);
+    let stderr = "";
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    });
+
+    const ready = await new Promise<Extract<RunnerMessage, { type: "ready" }>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new RunnerStartError(`The runner did not report ready within ${READY_TIMEOUT_MS} ms.`));
+      }, READY_TIMEOUT_MS);
+      child.once("message", (raw) => {
+        clearTimeout(timer);
+        const parsed = RunnerMessageSchema.safeParse(raw);
+        if (parsed.success && parsed.data.type === "ready") resolve(parsed.data);
+        else {
+          child.kill("SIGKILL");
+          reject(new RunnerStartError("The runner sent an invalid first message."));
+        }
+      });
+      child.once("error", (error) => {
+        clearTimeout(timer);
+        reject(new RunnerStartError(`The runner could not be started: ${error.message}`, { cause: error }));
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new RunnerStartError(`The runner exited before it was ready (code ${code}, signal ${signal}): ${stderr.trim()}`));
+      });
+    });
+
+    const session = new RunnerSession(child, inNamespace, ready, emit);
+    session.stderrTail = stderr;
+    child.stderr?.removeAllListeners("data");
+    child.stderr?.on("data", (chunk: string) => {
+      session.stderrTail = (session.stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
+    });
+    child.removeAllListeners("exit");
+    child.on("exit", (code, signal) => {
+      session.exited = true;
+      emit({ type: "runner-exited", pid: child.pid ?? -1, code, signal, expected: session.exitListener === undefined });
+      session.exitListener?.(`The runner exited (code ${code}, signal ${signal}). ${session.stderrTail.trim()}`.trim());
+    });
+    emit({
+      type: "runner-started",
+      pid: child.pid ?? -1,
+      networkIsolated: session.networkIsolated,
+      permissionModel: ready.permissionModel,
+      nodeVersion: ready.nodeVersion,
+    });
+    child.send(image);
+    return session;
+  }
+
+  /** True when the runner runs in a network namespace whose only interface is loopback. */
+  get networkIsolated(): boolean {
+    return this.inNamespace && this.ready.interfaces.every((name) => name === "lo");
+  }
+
+  /**
+   * Sends one plugin and waits for its result, for the runner's exit, or for
+   * `timeoutMs`, after which the runner is killed.
+   */
+  run(request: PluginRequest, timeoutMs: number, plugin: string): Promise<PluginRunOutcome> {
+    return new Promise((resolve) => {
+      let current: string | undefined;
+      const finish = (outcome: PluginRunOutcome): void => {
+        clearTimeout(timer);
+        this.listener = undefined;
+        this.exitListener = undefined;
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        this.exitListener = undefined;
+        this.child.kill("SIGKILL");
+        finish({ kind: "timeout", ...(current === undefined ? {} : { checkId: current }) });
+      }, timeoutMs);
+
+      this.exitListener = (reason) => finish({ kind: "crashed", reason, ...(current === undefined ? {} : { checkId: current }) });
+      this.listener = (message) => {
+        if (message.type === "check-started" && message.pluginIndex === request.pluginIndex) {
+          current = message.checkId;
+          this.emit({ type: "check-started", plugin, check: message.checkId });
+        } else if (message.type === "plugin-result" && message.pluginIndex === request.pluginIndex) {
+          finish({ kind: "result", message });
+        }
+      };
+      if (this.exited) {
+        finish({ kind: "crashed", reason: "The runner had exited before the plugin was sent." });
+        return;
+      }
+      this.child.send(request);
+    });
+  }
+
+  /** Closes the IPC channel, which ends the runner, and kills it if it is still there after a second. */
+  close(): void {
+    if (this.exited) return;
+    this.exitListener = undefined;
+    if (this.child.connected) this.child.disconnect();
+    setTimeout(() => {
+      if (!this.exited) this.child.kill("SIGKILL");
+    }, 1000).unref();
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = RunnerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      // A runner that sends malformed messages is not trusted further.
+      this.child.kill("SIGKILL");
+      return;
+    }
+    this.listener?.(parsed.data);
+  }
+}
