@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -80,7 +81,11 @@ export interface StartResult {
   started: boolean;
 }
 
-const DAEMON_SCRIPT = fileURLToPath(new URL("./daemon.js", import.meta.url));
+/** The compiled daemon entry; tests run this module from src, where only the TypeScript source exists. */
+function daemonScript(): string {
+  const sibling = fileURLToPath(new URL("./daemon.js", import.meta.url));
+  return existsSync(sibling) ? sibling : fileURLToPath(new URL("../dist/daemon.js", import.meta.url));
+}
 
 /**
  * Starts the registry of `options.dir` as a detached background process and
@@ -99,7 +104,7 @@ export async function startRegistryDaemon(options: RegistryOptions, timeoutMs = 
 
   const log = await open(paths.logFile, "a");
   let exitCode: number | null = null;
-  const child = spawn(process.execPath, [DAEMON_SCRIPT, optionsFile], { detached: true, stdio: ["ignore", log.fd, log.fd] });
+  const child = spawn(process.execPath, [daemonScript(), optionsFile], { detached: true, stdio: ["ignore", log.fd, log.fd] });
   child.once("exit", (code) => (exitCode = code ?? -1));
   child.unref();
   await log.close();
@@ -135,21 +140,28 @@ export async function stopRegistryDaemon(dir: string, timeoutMs = 15_000): Promi
   throw new RegistryError("STOP_TIMEOUT", `The registry process ${state.pid} did not stop within ${timeoutMs} ms; stop it with "kill ${state.pid}".`);
 }
 
-/**
- * Creates a user on the registry, or logs in when the user exists with this
- * password, and returns the auth token for publishing.
- */
-export async function createRegistryUser(url: string, name: string, password: string): Promise<string> {
-  let response: Response;
+async function putUser(url: string, name: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
   try {
-    response = await fetch(`${url}/-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
+    return await fetch(`${url}/-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ name, password }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
     throw new RegistryError("UNREACHABLE", `The registry at ${url} did not answer; start it with "checks registry start".`, { cause: error });
+  }
+}
+
+/**
+ * Creates a user on the registry, or logs in when the user exists with this
+ * password, and returns the auth token for publishing.
+ */
+export async function createRegistryUser(url: string, name: string, password: string): Promise<string> {
+  let response = await putUser(url, name, password);
+  // verdaccio answers 409 for an existing user; npm then logs in with Basic authentication.
+  if (response.status === 409) {
+    response = await putUser(url, name, password, { authorization: `Basic ${Buffer.from(`${name}:${password}`).toString("base64")}` });
   }
   const body = (await response.json().catch(() => ({}))) as { token?: unknown; error?: unknown };
   if (!response.ok || typeof body.token !== "string") {
