@@ -1,4 +1,4 @@
-import type { Severity } from "@checks/sdk";
+import { compareSeverity, type Severity } from "@checks/sdk";
 import { escapeXml } from "../escape.js";
 import type { CheckRun, Finding, ImageResult, ScanReport } from "../types.js";
 import { SEVERITIES_DESCENDING, displayedFindings, displayedSeverities, isCheckError, plural, qualifiedCheckId, type FormatOptions } from "../view.js";
@@ -13,21 +13,23 @@ interface Counts {
 
 /**
  * Renders the report as JUnit XML: one test suite per image and one test case
- * per check in it. A check with displayed unsuppressed findings has a
- * `failure`, a check that ended in an error an `error`, a skipped check a
- * `skipped` element. An image that could not be read is one test case with an
- * `error`. Suppressed findings are listed in `system-out` and never fail.
+ * per check in it. A check with displayed unsuppressed findings at or above
+ * the report's `failOn` severity has a `failure`, so the test results agree
+ * with the exit code. A check that ended in an error has an `error`, a skipped
+ * check a `skipped` element. An image that could not be read is one test case
+ * with an `error`. Suppressed findings and findings below `failOn` are listed
+ * in `system-out` and never fail.
  */
 export function formatJunit(report: ScanReport, options: FormatOptions): string {
   const severities = displayedSeverities(report, options);
   const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0, seconds: 0 };
-  const suites = report.images.map((image, index) => imageSuite(image, index, report.startedAt, severities, total));
+  const suites = report.images.map((image, index) => imageSuite(image, index, report.startedAt, severities, report.selection.failOn, total));
 
   const header = `<testsuites name="checks" ${countAttributes(total)}>`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', header, ...suites, "</testsuites>", ""].join("\n");
 }
 
-function imageSuite(image: ImageResult, index: number, timestamp: string, severities: ReadonlySet<Severity>, total: Counts): string {
+function imageSuite(image: ImageResult, index: number, timestamp: string, severities: ReadonlySet<Severity>, failOn: Severity, total: Counts): string {
   const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0, seconds: 0 };
   const cases: string[] = [];
 
@@ -51,13 +53,13 @@ function imageSuite(image: ImageResult, index: number, timestamp: string, severi
     const seconds = check.durationMs / 1000;
     counts.tests++;
     counts.seconds += seconds;
-    cases.push(testCase(image.name, `${id}: ${check.title}`, seconds, checkBody(check, byCheck.get(id) ?? [], counts)));
+    cases.push(testCase(image.name, `${id}: ${check.title}`, seconds, checkBody(check, byCheck.get(id) ?? [], failOn, counts)));
     byCheck.delete(id);
   }
   // Findings of a check that is missing from `checks` still get a test case.
   for (const [id, checkFindings] of byCheck) {
     counts.tests++;
-    cases.push(testCase(image.name, id, 0, checkBody(undefined, checkFindings, counts)));
+    cases.push(testCase(image.name, id, 0, checkBody(undefined, checkFindings, failOn, counts)));
   }
 
   for (const key of Object.keys(total) as Array<keyof Counts>) total[key] += counts[key];
@@ -81,8 +83,9 @@ function imageSuite(image: ImageResult, index: number, timestamp: string, severi
 }
 
 /** Returns the child elements of a check's test case and counts its outcome. */
-function checkBody(check: CheckRun | undefined, findings: Finding[], counts: Counts): string {
-  const active = findings.filter((finding) => !finding.suppression);
+function checkBody(check: CheckRun | undefined, findings: Finding[], failOn: Severity, counts: Counts): string {
+  const failing = findings.filter((finding) => !finding.suppression && compareSeverity(finding.severity, failOn) >= 0);
+  const passing = findings.filter((finding) => !finding.suppression && compareSeverity(finding.severity, failOn) < 0);
   const suppressed = findings.filter((finding) => finding.suppression);
   const parts: string[] = [];
 
@@ -91,17 +94,21 @@ function checkBody(check: CheckRun | undefined, findings: Finding[], counts: Cou
     const code = check.error?.code ?? "CHECK_ERROR";
     const message = check.error?.message ?? "the check ended in an error";
     parts.push(`    <error type="${escapeXml(code, true)}" message="${escapeXml(message, true)}">${escapeXml(`Phase: ${check.error?.phase ?? "run"}\n${message}`)}</error>`);
-  } else if (active.length > 0) {
+  } else if (failing.length > 0) {
     counts.failures++;
-    const worst = SEVERITIES_DESCENDING.find((severity) => active.some((finding) => finding.severity === severity))!;
-    const summary = `${plural(active.length, "finding")}, the most severe ${worst}`;
-    parts.push(`    <failure type="${worst}" message="${escapeXml(summary, true)}">${escapeXml(active.map(findingText).join("\n\n"))}</failure>`);
+    const worst = SEVERITIES_DESCENDING.find((severity) => failing.some((finding) => finding.severity === severity))!;
+    const summary = `${plural(failing.length, "finding")} at or above ${failOn}, the most severe ${worst}`;
+    parts.push(`    <failure type="${worst}" message="${escapeXml(summary, true)}">${escapeXml(failing.map(findingText).join("\n\n"))}</failure>`);
   } else if (check?.status === "skipped") {
     counts.skipped++;
     parts.push(`    <skipped message="${escapeXml(check.notes[0] ?? "skipped", true)}"/>`);
   }
 
-  const output = [...(check?.notes ?? []), ...suppressed.map((finding) => `Suppressed: ${findingText(finding)}`)];
+  const output = [
+    ...(check?.notes ?? []),
+    ...passing.map((finding) => `Below ${failOn}: ${findingText(finding)}`),
+    ...suppressed.map((finding) => `Suppressed: ${findingText(finding)}`),
+  ];
   if (output.length > 0) parts.push(`    <system-out>${escapeXml(output.join("\n\n"))}</system-out>`);
   return parts.join("\n");
 }

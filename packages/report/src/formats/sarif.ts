@@ -1,5 +1,5 @@
 import { compareSeverity, type Severity } from "@checks/sdk";
-import { safeHttpUrl, toWellFormed } from "../escape.js";
+import { escapeControl, safeHttpUrl, toWellFormed } from "../escape.js";
 import type { CheckRun, Finding, ScanReport } from "../types.js";
 import { displayedFindings, displayedSeverities, qualifiedCheckId, type FormatOptions } from "../view.js";
 
@@ -163,7 +163,7 @@ function resultOf(finding: Finding, ruleId: string, ruleIndex: number, baseId: s
   if (imageDigest !== undefined) properties.imageDigest = imageDigest;
   if (finding.layer !== undefined) properties.layer = finding.layer;
   if (finding.package !== undefined) properties.package = finding.package;
-  if (finding.evidence !== undefined) properties.evidence = finding.evidence;
+  if (finding.evidence !== undefined) properties.evidence = escapeControl(finding.evidence, true);
 
   const result: Record<string, unknown> = {
     ruleId,
@@ -188,11 +188,13 @@ function resultOf(finding: Finding, ruleId: string, ruleIndex: number, baseId: s
 }
 
 /**
- * Escapes "[", "]" and "\\" with a backslash, because SARIF viewers turn
- * `[text](target)` in a plain-text message into a link.
+ * Escapes control characters other than tab and line feed, so viewers that
+ * print to a terminal show them as text, and "[", "]" and "\\" with a
+ * backslash, because SARIF viewers turn `[text](target)` in a plain-text
+ * message into a link.
  */
 export function escapeSarifText(text: string): string {
-  return text.replace(/[\\[\]]/g, "\\$&");
+  return escapeControl(text, true).replace(/[\\[\]]/g, "\\$&");
 }
 
 /**

@@ -85,7 +85,7 @@ function imageSection(image: ImageResult, severities: ReadonlySet<Severity>, sho
   }
 
   for (const note of image.notes) lines.push(paint("dim", `Note: ${escapeControl(note)}`));
-  lines.push(paint("dim", `Image: ${summaryText(summarize([image], severities))}`));
+  lines.push(paint("dim", `Image: ${summaryText(summarize([image], severities), false)}`));
   return lines;
 }
 
@@ -127,13 +127,17 @@ function ignoreFileSection(report: ScanReport, paint: Paint): string[] {
   return lines;
 }
 
-/** Returns the summary sentence, such as "2 images, 7 checks: 3 findings (1 critical, 2 high), 1 suppressed". */
-export function summaryText(summary: Summary): string {
+/**
+ * Returns the summary sentence, such as "2 images, 7 checks: 3 findings
+ * (1 critical, 2 high), 1 suppressed"; without `withImages` it starts at the checks.
+ */
+export function summaryText(summary: Summary, withImages = true): string {
   const bySeverity = SEVERITIES_DESCENDING.filter((severity) => summary.bySeverity[severity] > 0).map((severity) => `${summary.bySeverity[severity]} ${severity}`);
   const parts = [`${plural(summary.findings, "finding")}${bySeverity.length > 0 ? ` (${bySeverity.join(", ")})` : ""}`];
   if (summary.suppressed > 0) parts.push(`${summary.suppressed} suppressed`);
   if (summary.hidden > 0) parts.push(`${summary.hidden} hidden by the severity filter`);
   if (summary.imageErrors > 0) parts.push(plural(summary.imageErrors, "image error"));
   if (summary.checkErrors > 0) parts.push(plural(summary.checkErrors, "check error"));
-  return `${plural(summary.images, "image")}, ${plural(summary.checks, "check")}: ${parts.join(", ")}`;
+  const scope = withImages ? `${plural(summary.images, "image")}, ${plural(summary.checks, "check")}` : plural(summary.checks, "check");
+  return `${scope}: ${parts.join(", ")}`;
 }
