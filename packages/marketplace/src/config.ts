@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { MarketplaceError } from "./errors.js";
 
 /**
@@ -112,4 +113,39 @@ export function mergeRegistryConfig(base: RegistryConfig, ...overrides: Partial<
 /** Returns a copy safe to print: every token replaced by `***`. */
 export function redactRegistryConfig(config: RegistryConfig): RegistryConfig {
   return { ...config, tokens: Object.fromEntries(Object.keys(config.tokens ?? {}).map((key) => [key, "***"])) };
+}
+
+/** Inputs of `loadRegistryConfig`, in increasing precedence. */
+export interface RegistrySources {
+  /** URL used when nothing else names a registry, such as the embedded registry's. */
+  defaultUrl: string;
+  /** An `.npmrc`-style file; a missing file is skipped. */
+  npmrcFile?: string;
+  /** `CHECKS_REGISTRY` overrides the default URL, `CHECKS_REGISTRY_TOKEN` is the token for it. */
+  env?: NodeJS.ProcessEnv;
+  /** A `--registry` flag; wins over everything else. */
+  override?: string;
+}
+
+/**
+ * Builds the registry config from the default, the npmrc file, the
+ * environment and a flag. A token from the environment applies to the
+ * resulting default registry only.
+ */
+export async function loadRegistryConfig(sources: RegistrySources): Promise<RegistryConfig> {
+  const env = sources.env ?? process.env;
+  const layers: Partial<RegistryConfig>[] = [];
+  if (sources.npmrcFile !== undefined) {
+    const text = await readFile(sources.npmrcFile, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw new MarketplaceError("INVALID_CONFIG", `Cannot read the registry config ${sources.npmrcFile}: ${error.message}.`, { cause: error });
+    });
+    if (text !== undefined) layers.push(parseNpmrc(text, env, sources.npmrcFile));
+  }
+  if (env.CHECKS_REGISTRY) layers.push({ url: env.CHECKS_REGISTRY });
+  if (sources.override !== undefined) layers.push({ url: sources.override });
+
+  const config = mergeRegistryConfig({ url: normalizeUrl(sources.defaultUrl, "the default registry") }, ...layers);
+  if (env.CHECKS_REGISTRY_TOKEN) config.tokens = { ...config.tokens, [nerfDart(config.url)]: env.CHECKS_REGISTRY_TOKEN };
+  return config;
 }

@@ -1,8 +1,8 @@
 /** Registry client for checks plugins: search, install, verify, lockfile and signed curated sets. */
 export { MarketplaceError, isMarketplaceError } from "./errors.js";
 export type { MarketplaceErrorCode } from "./errors.js";
-export { mergeRegistryConfig, nerfDart, parseNpmrc, redactRegistryConfig, registryFor, scopeOf, tokenFor } from "./config.js";
-export type { RegistryConfig, ResolvedRegistry } from "./config.js";
+export { loadRegistryConfig, mergeRegistryConfig, nerfDart, parseNpmrc, redactRegistryConfig, registryFor, scopeOf, tokenFor } from "./config.js";
+export type { RegistryConfig, RegistrySources, ResolvedRegistry } from "./config.js";
 export { MAX_PACKUMENT_BYTES, MAX_SEARCH_BYTES, MAX_TARBALL_BYTES, fetchPackument, fetchTarball, publishPackage, resolveVersion, searchRegistry } from "./client.js";
 export type { PackageVersion, Packument, PublishInput, SearchResult } from "./client.js";
 export { matchesIntegrity, sameIntegrity, sha512Integrity } from "./integrity.js";

@@ -1,5 +1,8 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MarketplaceError, mergeRegistryConfig, parseNpmrc, redactRegistryConfig, registryFor } from "../src/index.js";
+import { MarketplaceError, loadRegistryConfig, mergeRegistryConfig, parseNpmrc, redactRegistryConfig, registryFor } from "../src/index.js";
+import { makeTempDir } from "./helpers.js";
 
 describe("registry config", () => {
   const npmrc = [
@@ -45,5 +48,23 @@ describe("registry config", () => {
   it("redacts tokens", () => {
     const config = mergeRegistryConfig({ url: "http://127.0.0.1:4873" }, { tokens: { "//127.0.0.1:4873/": "secret-token" } });
     expect(JSON.stringify(redactRegistryConfig(config))).not.toContain("secret-token");
+  });
+});
+
+describe("loadRegistryConfig", () => {
+  it("layers file, environment and flag", async () => {
+    const file = join(await makeTempDir("npmrc"), "npmrc");
+    await writeFile(file, "registry=http://127.0.0.1:5000/\n@site:registry=http://127.0.0.1:5001/\n");
+
+    const fromFile = await loadRegistryConfig({ defaultUrl: "http://127.0.0.1:4873", npmrcFile: file, env: {} });
+    expect(fromFile.url).toBe("http://127.0.0.1:5000");
+    expect(fromFile.scopes).toEqual({ "@site": "http://127.0.0.1:5001" });
+
+    const fromEnv = await loadRegistryConfig({ defaultUrl: "http://127.0.0.1:4873", npmrcFile: file, env: { CHECKS_REGISTRY: "http://127.0.0.1:6000", CHECKS_REGISTRY_TOKEN: "env-token" } });
+    expect(fromEnv.url).toBe("http://127.0.0.1:6000");
+    expect(fromEnv.tokens).toEqual({ "//127.0.0.1:6000/": "env-token" });
+
+    const fromFlag = await loadRegistryConfig({ defaultUrl: "http://127.0.0.1:4873", npmrcFile: `${file}.missing`, env: { CHECKS_REGISTRY: "http://127.0.0.1:6000" }, override: "http://127.0.0.1:7000/" });
+    expect(fromFlag.url).toBe("http://127.0.0.1:7000");
   });
 });
