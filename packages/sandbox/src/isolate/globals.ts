@@ -1,8 +1,11 @@
 /**
- * Web globals the SDK and typical plugins use that a bare V8 context lacks:
- * UTF-8 TextEncoder and TextDecoder, and a console whose output is dropped,
- * so a leftover debug line does not fail a check. Nothing here reaches
- * outside the isolate.
+ * Shapes the isolate's global scope before plugin code runs. Adds the web
+ * globals the SDK and typical plugins use that a bare V8 context lacks (UTF-8
+ * TextEncoder and TextDecoder, and a console whose output is dropped, so a
+ * leftover debug line does not fail a check). Removes WebAssembly, because
+ * isolated-vm 5 does not count WebAssembly memory against the isolate's memory
+ * limit, and SharedArrayBuffer, which has no use without a second thread and
+ * serves as a high-resolution timer.
  */
 
 const REPLACEMENT = 0xfffd;
@@ -128,3 +131,6 @@ if (scope.console === undefined) {
   const discard = (): void => {};
   scope.console = Object.freeze({ log: discard, info: discard, warn: discard, error: discard, debug: discard, trace: discard });
 }
+
+Reflect.deleteProperty(scope, "WebAssembly");
+Reflect.deleteProperty(scope, "SharedArrayBuffer");
