@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -169,4 +170,23 @@ export async function createRegistryUser(url: string, name: string, password: st
     throw new RegistryError("USER_FAILED", `Creating or logging in user "${name}" on ${url} failed: ${reason}. Check the password, or the user limit in the registry config.`);
   }
   return body.token;
+}
+
+/**
+ * Returns a publish token for the registry of `dir` as the local publisher
+ * user, whose random password is kept in `<dir>/publisher.json` (mode 0600).
+ * The seed and release scripts publish with it.
+ */
+export async function publisherToken(dir: string, url: string): Promise<string> {
+  const file = `${dir}/publisher.json`;
+  let credentials: { name: string; password: string };
+  try {
+    credentials = JSON.parse(await readFile(file, "utf8")) as { name: string; password: string };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    credentials = { name: "checks-publisher", password: randomBytes(24).toString("base64url") };
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, JSON.stringify(credentials) + "\n", { mode: 0o600, flag: "wx" });
+  }
+  return createRegistryUser(url, credentials.name, credentials.password);
 }
