@@ -1,0 +1,22 @@
+import { testCheck } from "@checks/plugin-tester";
+import { duplicateIds } from "../src/duplicate-ids.js";
+import { DEBIAN_GROUP, DEBIAN_PASSWD } from "./fixtures.js";
+
+testCheck(duplicateIds, {
+  valid: [
+    { name: "unique debian ids", image: { files: { "/etc/passwd": DEBIAN_PASSWD, "/etc/group": DEBIAN_GROUP } } },
+    { name: "uid 0 duplicates left to extra-root-accounts", image: { files: { "/etc/passwd": DEBIAN_PASSWD + "toor:x:0:0::/root:/bin/sh\n" } } },
+  ],
+  invalid: [
+    {
+      name: "two accounts share uid 1000",
+      image: { files: { "/etc/passwd": DEBIAN_PASSWD + "app:x:1000:1000::/app:/bin/sh\ndev:x:1000:1000::/home/dev:/bin/sh\n" } },
+      findings: [{ messageId: "duplicateUid", path: "/etc/passwd", data: { uid: 1000, users: "app, dev" } }],
+    },
+    {
+      name: "two groups share gid 27",
+      image: { files: { "/etc/group": DEBIAN_GROUP + "admins:x:27:app\n" } },
+      findings: [{ messageId: "duplicateGid", path: "/etc/group", data: { gid: 27, groups: "sudo, admins" } }],
+    },
+  ],
+});
