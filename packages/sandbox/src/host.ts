@@ -171,7 +171,7 @@ function validateCheck(plugin: string, checkId: string, received: RunnerCheck, l
     durationMs: received.durationMs,
   };
   if (received.error) {
-    result.status = "error";
+    result.status = received.status === "skipped" ? "skipped" : "error";
     result.error = pluginError(received.error.code, plugin, received.error.phase, received.error.message, checkId);
   } else if (problems.length > 0) {
     result.status = "error";

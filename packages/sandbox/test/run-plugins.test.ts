@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runPlugins, SandboxError } from "../src/index.js";
+import { networkNamespaceCommand, permissionFlag, runPlugins, SandboxError } from "../src/index.js";
 import type { SandboxEvent } from "../src/index.js";
 import { PASSWD, bundlePlugin, checkSource, pluginJob, testImage, writeBundle } from "./helpers.js";
 
@@ -89,5 +90,114 @@ describe("runPlugins", () => {
     expect(run.plugins[0]?.checks[0]?.findings[0]?.data).toEqual({ what: "3" });
     expect(run.plugins[1]?.checks[0]?.findings[0]?.data).toEqual({ what: "1" });
     expect(run.plugins[2]?.checks[0]?.error).toMatchObject({ code: "INVALID_OPTIONS", plugin: "checks-plugin-bad-opts", check: "opts", phase: "load" });
+  });
+
+  it("starts the runner restricted, without network and environment", async () => {
+    const bundle = await bundlePlugin(checkSource("noop", ""));
+    let commandLine: string[] = [];
+    let environment = "unread";
+    const run = await runPlugins({
+      image: { kind: "data", data: testImage() },
+      plugins: [pluginJob("checks-plugin-noop", bundle, [{ id: "noop" }])],
+      onEvent: (event) => {
+        if (event.type !== "runner-started") return;
+        commandLine = readFileSync(`/proc/${event.pid}/cmdline`, "utf8").split("\0");
+        environment = readFileSync(`/proc/${event.pid}/environ`, "utf8");
+      },
+    });
+
+    expect(run.permissionModel).toBe(true);
+    expect(run.networkIsolated).toBe(networkNamespaceCommand() !== null);
+    expect(commandLine).toContain(permissionFlag());
+    expect(commandLine.filter((arg) => /^--allow-(fs-write|child-process|worker)/.test(arg))).toEqual([]);
+    expect(commandLine.filter((arg) => arg.startsWith("--allow-fs-read=")).map((arg) => arg.slice("--allow-fs-read=".length))).toContain(bundle);
+    // Node itself sets the IPC channel's variables; nothing of the host's environment is passed on.
+    const names = environment.split("\0").filter(Boolean).map((entry) => entry.split("=")[0]);
+    expect(names.filter((name) => !name?.startsWith("NODE_CHANNEL_"))).toEqual([]);
+  });
+
+  it("reports no network isolation when it is turned off", async () => {
+    const bundle = await bundlePlugin(checkSource("noop", ""));
+    const run = await runPlugins({
+      image: { kind: "data", data: testImage() },
+      plugins: [pluginJob("checks-plugin-noop", bundle, [{ id: "noop" }])],
+      isolateNetwork: false,
+    });
+    expect(run.networkIsolated).toBe(false);
+    expect(run.plugins[0]?.checks[0]?.status).toBe("passed");
+  });
+
+  it("restarts a killed runner for the remaining plugins", async () => {
+    const slow = await bundlePlugin(checkSource("slow", "for (;;) {}"));
+    const fine = await bundlePlugin(checkSource("fine", "report({ messageId: 'found', data: { what: 'ok' } });"));
+    const pids: number[] = [];
+    const run = await runPlugins({
+      image: { kind: "data", data: testImage() },
+      plugins: [pluginJob("checks-plugin-slow", slow, [{ id: "slow" }, { id: "after" }]), pluginJob("checks-plugin-fine", fine, [{ id: "fine" }])],
+      onEvent: (event) => {
+        if (event.type === "runner-started") pids.push(event.pid);
+        // Kills the runner while the endless check runs, as an out-of-memory kill would.
+        if (event.type === "check-started" && event.check === "slow") process.kill(pids.at(-1)!, "SIGKILL");
+      },
+    });
+
+    expect(pids).toHaveLength(2);
+    const [slowResult, fineResult] = run.plugins;
+    expect(slowResult?.error).toMatchObject({ code: "RUNNER_CRASHED", plugin: "checks-plugin-slow", check: "slow", phase: "run" });
+    expect(slowResult?.checks.map((check) => [check.status, check.error?.code])).toEqual([
+      ["error", "RUNNER_CRASHED"],
+      ["skipped", "PLUGIN_ABORTED"],
+    ]);
+    expect(fineResult?.checks[0]?.findings[0]?.data).toEqual({ what: "ok" });
+  });
+
+  it("reports checks missing from the manifest or the bundle", async () => {
+    const bundle = await bundlePlugin(checkSource("present", ""));
+    const job = pluginJob("checks-plugin-partial", bundle, [{ id: "present" }, { id: "absent" }]);
+    job.checkIds.push("unknown");
+    const run = await runPlugins({ image: { kind: "data", data: testImage() }, plugins: [job] });
+    expect(run.plugins[0]?.checks.map((check) => [check.checkId, check.status, check.error?.code, check.error?.phase])).toEqual([
+      ["present", "passed", undefined, undefined],
+      ["absent", "error", "CHECK_NOT_IN_BUNDLE", "load"],
+      ["unknown", "error", "CHECK_NOT_IN_MANIFEST", "load"],
+    ]);
+  });
+
+  it("reports an unreadable bundle as a load error", async () => {
+    const run = await runPlugins({
+      image: { kind: "data", data: testImage() },
+      plugins: [pluginJob("checks-plugin-gone", "/nonexistent/bundle.js", [{ id: "gone" }])],
+    });
+    expect(run.plugins[0]?.error).toMatchObject({ code: "BUNDLE_UNREADABLE", plugin: "checks-plugin-gone", phase: "load" });
+    expect(run.plugins[0]?.checks[0]?.error).toMatchObject({ code: "BUNDLE_UNREADABLE", check: "gone" });
+  });
+
+  it("stops a plugin at its wall-time limit", async () => {
+    const bundle = await bundlePlugin(checkSource("spin", "const end = Date.now() + 400; while (Date.now() < end) {}"));
+    const run = await runPlugins({
+      image: { kind: "data", data: testImage() },
+      plugins: [pluginJob("checks-plugin-spin", bundle, [{ id: "spin" }, { id: "spin-again" }])],
+      limits: { pluginWallMs: 300, checkCpuMs: 5000 },
+    });
+    const checks = run.plugins[0]?.checks ?? [];
+    expect(checks[0]?.error).toMatchObject({ code: "PLUGIN_TIMEOUT", check: "spin", phase: "run" });
+    expect(checks[1]).toMatchObject({ status: "skipped", error: { code: "PLUGIN_TIMEOUT", check: "spin-again" } });
+  });
+
+  it("rejects limits that are not positive whole numbers", async () => {
+    const job = { image: { kind: "data" as const, data: testImage() }, plugins: [], limits: { memoryMb: 0.5 } };
+    await expect(runPlugins(job)).rejects.toMatchObject({ code: "INVALID_JOB" });
+  });
+});
+
+describe("permissionFlag", () => {
+  it.each([
+    ["20.20.2", "--experimental-permission"],
+    ["22.12.0", "--experimental-permission"],
+    ["23.4.0", "--experimental-permission"],
+    ["23.5.0", "--permission"],
+    ["24.1.0", "--permission"],
+  ])("Node %s uses %s", (version, flag) => {
+    expect(permissionFlag(version)).toBe(flag);
   });
 });
