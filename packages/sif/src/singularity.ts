@@ -70,7 +70,9 @@ export function deriveImageConfig(metadata: SingularityMetadata, options: { arch
   };
   if (metadata.runscript !== undefined) config.cmd = [`${SINGULARITY_DIR}/runscript`];
   if (options.architecture !== undefined && options.architecture !== "unknown") config.architecture = options.architecture;
-  if (options.createdAt !== undefined && options.createdAt > 0) config.created = new Date(options.createdAt * 1000).toISOString();
+  const created = options.createdAt === undefined || options.createdAt <= 0 ? undefined : new Date(options.createdAt * 1000);
+  // Go's zero time (deterministic builds) is negative and dates past year 275760 are invalid, so both are left out.
+  if (created !== undefined && !Number.isNaN(created.getTime())) config.created = created.toISOString();
   if (metadata.definition !== undefined) {
     config.history.push({ createdBy: "singularity build", comment: firstLine(metadata.definition) });
   }
