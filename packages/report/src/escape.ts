@@ -10,7 +10,9 @@
  * and the bidirectional formatting characters that can make text display in a
  * different order than it is stored.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -70,17 +72,6 @@ export function escapeMarkdown(text: string): string {
     const reference = `&#${character.charCodeAt(0)};`;
     return character === "@" || character === "#" || character === "!" ? `${reference}&#8203;` : reference;
   });
-}
-
-/**
- * Returns a fenced Markdown code block that shows `text` literally: the fence
- * is longer than any backtick run inside it.
- */
-export function markdownCodeBlock(text: string): string {
-  const content = escapeControl(text, true);
-  const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
-  const fence = "`".repeat(Math.max(3, longestRun + 1));
-  return `${fence}text\n${content}\n${fence}`;
 }
 
 /**

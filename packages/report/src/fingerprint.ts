@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** What identifies a finding across runs; any field left out counts as empty. */
+/** Fields that identify a finding across runs; a field left out counts as empty. */
 export interface FingerprintInput {
   /** Qualified check id, `plugin/check`, so that two plugins with the same check id differ. */
   check: string;

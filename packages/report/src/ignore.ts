@@ -48,7 +48,7 @@ const pathGlobSchema = z.string({ error: 'must be a path glob such as "/etc/shad
     compileGlob(value);
   } catch (error) {
     if (!(error instanceof GlobSyntaxError)) throw error;
-    context.addIssue({ code: "custom", message: `${error.message} Write an absolute glob such as "/etc/shadow" or one starting with "**" such as "**/.ssh/**"` });
+    context.addIssue({ code: "custom", message: error.message });
   }
 });
 
@@ -87,7 +87,7 @@ const ruleSchema = z
 
 const ignoreFileSchema = z
   .strictObject({
-    version: z.literal(1, { error: "must be 1, the only ignore file version" }).optional(),
+    version: z.union([z.literal(1), z.literal("1")], { error: "must be 1, the only ignore file version" }).optional(),
     rules: z.array(ruleSchema, { error: "must be a list of rules, each with a reason and at least one of check, fingerprint, path or package" }).max(MAX_IGNORE_RULES),
   })
   .meta({ title: "checks ignore file", description: "Suppresses findings of `checks run`. Suppressed findings stay in the JSON report with their reason." });
@@ -126,7 +126,9 @@ export function parseIgnoreFile(text: string, source: string): IgnoreRules {
   }
 
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The failsafe schema reads every scalar as a string, so an unquoted
+  // fingerprint such as 83e113986674 stays text instead of becoming a number.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "failsafe" });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => ({ path: positionOf(lineCounter, error.pos[0]), message: `${error.message}; fix the YAML syntax` }));
     throw new IgnoreFileError("IGNORE_FILE_SYNTAX", source, problems);
@@ -172,7 +174,7 @@ function parseExpiry(value: string): Date | undefined {
 }
 
 function toProblem(issue: z.core.$ZodIssue, document: ReturnType<typeof parseDocument>, lineCounter: LineCounter): IgnoreProblem {
-  const path = issue.path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "") || "(file)";
+  const path = formatIssuePath(issue.path);
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
     message = `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((key) => `"${key}"`).join(", ")}; a rule has check, fingerprint, path, package, reason and expires`;
@@ -180,6 +182,16 @@ function toProblem(issue: z.core.$ZodIssue, document: ReturnType<typeof parseDoc
   }
   const line = lineOf(document, issue.path, lineCounter);
   return { path: line ? `${path} (${line})` : path, message };
+}
+
+/** Returns a zod issue path as `rules[2].path`, or "(file)" for the whole file. */
+function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(file)" : out;
 }
 
 /** Returns "line N" for the YAML node at `path`, or of its nearest parent that exists. */

@@ -77,12 +77,12 @@ export function ruleMatches(rule: IgnoreRule, finding: Finding): boolean {
   return true;
 }
 
-/** A check id with a "/" names the plugin too (`@checks/plugin-files/setuid-files`). */
+/** Returns true when the rule's check id matches; an id with a "/" names the plugin too (`@checks/plugin-files/setuid-files`). */
 function checkMatches(ruleCheck: string, finding: Finding): boolean {
   return ruleCheck.includes("/") ? ruleCheck === `${finding.plugin}/${finding.check}` : ruleCheck === finding.check;
 }
 
-/** `openssl` matches the package `openssl` and every version written as `openssl@3.0.11`; `openssl@3.0.11` only that one. */
+/** Returns true when the package matches: `openssl` matches `openssl` and every `openssl@VERSION`, `openssl@3.0.11` only that version. */
 function packageMatches(rulePackage: string, findingPackage: string): boolean {
   return findingPackage === rulePackage || findingPackage.startsWith(`${rulePackage}@`);
 }

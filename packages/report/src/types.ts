@@ -2,8 +2,8 @@ import type { Level, Severity } from "@checks/sdk";
 
 /**
  * Version of the JSON report layout (`schema/report.schema.json`). A consumer
- * accepts a report whose major version it knows; minor versions only add
- * optional fields.
+ * accepts a report whose major version it supports, because minor versions
+ * only add optional fields.
  */
 export const REPORT_SCHEMA_VERSION = "1.0.0";
 

@@ -4,7 +4,7 @@ import type { CheckRun, Finding, ImageResult, ScanReport } from "./types.js";
 export interface FormatOptions {
   /** Severities to display; defaults to the report's `selection.severityFilter`, else all. */
   severityFilter?: Severity[];
-  /** Emit ANSI colors (table only). The CLI sets it from the terminal and NO_COLOR. */
+  /** Whether the table has ANSI colors; other formats ignore it. The CLI sets it from the terminal and NO_COLOR. */
   color: boolean;
   /** List suppressed findings too; they are always counted. */
   showSuppressed?: boolean;
@@ -56,7 +56,9 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 export function emptySeverityCounts(): Record<Severity, number> {

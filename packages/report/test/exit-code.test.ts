@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { exitCodeFor, formatReport, type ScanReport } from "../src/index.js";
 import { sampleReport, suppressedReport } from "./fixture.js";
 
-/** The sample report without its image error and check error. */
+/** Returns the sample report without its image error and check error. */
 function withoutErrors(report: ScanReport): ScanReport {
   return {
     ...report,

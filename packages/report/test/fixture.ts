@@ -148,7 +148,7 @@ rules:
     reason: stale rule for a finding that is gone
 `;
 
-/** The sample report after the ignore file above: 3 findings suppressed, 1 expired rule, 1 unused rule. */
+/** Returns the sample report after the ignore file above: 3 findings suppressed, 1 expired rule, 1 unused rule. */
 export function suppressedReport(): ScanReport {
   return applySuppressions(sampleReport(), parseIgnoreFile(IGNORE_YAML, ".checksignore.yaml"), NOW).report;
 }

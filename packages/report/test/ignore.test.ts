@@ -122,3 +122,14 @@ describe("loadIgnoreFile", () => {
     await expect(loadIgnoreFile(path)).rejects.toMatchObject({ code: "IGNORE_FILE_TOO_LARGE" });
   });
 });
+
+describe("parseIgnoreFile scalars", () => {
+  it.each([
+    ["fingerprint in float notation", "fingerprint: 83e113986674", { fingerprint: "83e113986674" }],
+    ["fingerprint of digits only", "fingerprint: 123456789012", { fingerprint: "123456789012" }],
+    ["package that looks like a number", "package: 1.10", { package: "1.10" }],
+    ["check that looks like a boolean", "check: yes", { check: "yes" }],
+  ])("keeps a %s as written", (_name, line, expected) => {
+    expect(parseIgnoreFile(`version: 1\nrules:\n  - ${line}\n    reason: r\n`, "f").rules[0]).toMatchObject(expected);
+  });
+});

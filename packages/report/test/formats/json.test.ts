@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { z } from "zod";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { IgnoreFileSchema, ScanReportSchema, formatReport, parseReport, reportJsonSchema, type ScanReport } from "../../src/index.js";
+import { IgnoreFileSchema, formatReport, parseReport, reportJsonSchema, type ScanReport, type ScanReportSchema } from "../../src/index.js";
 import { sampleReport, suppressedReport } from "../fixture.js";
 
 async function readSchema(name: string): Promise<Record<string, unknown>> {

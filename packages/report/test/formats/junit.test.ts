@@ -51,6 +51,7 @@ describe("JUnit format", () => {
   it("keeps hostile strings as text", () => {
     expect(suites[0].testcase[0].failure["#text"]).toContain(HOSTILE.script);
     expect(xml).not.toContain("<script>");
+    // eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     expect(suites[2].testcase[0].error["#text"]).toContain("not a tar archive ]]>");
   });

@@ -9,9 +9,9 @@ import { PARTIAL_FINGERPRINT_KEY, pathToUri } from "../../src/formats/sarif.js";
 import { HOSTILE, sampleReport, suppressedReport } from "../fixture.js";
 
 /**
- * The official SARIF 2.1.0 schema (2.1.0-rtm.5, JSON Schema draft-04) as the
- * npm package @microsoft/jest-sarif ships it (MIT licence); it is read from
- * node_modules and not copied into this repository.
+ * Compiles the official SARIF 2.1.0 schema (2.1.0-rtm.5, JSON Schema
+ * draft-04) that the npm package @microsoft/jest-sarif ships under the MIT
+ * licence. The schema is read from node_modules, so no copy is committed.
  */
 async function compileSarifSchema() {
   const require = createRequire(import.meta.url);

@@ -40,9 +40,9 @@ describe("table format", () => {
   });
 
   it("lists suppressed findings with their reason on request", () => {
-    const shown = formatReport(suppressedReport(), "table", { color: false, showSuppressed: true });
-    expect(shown).toContain("[suppressed] @checks/plugin-files/world-writable");
-    expect(shown).toContain("Suppressed by .checksignore.yaml rules[1], until 2026-12-31: upload folder is world-writable by design");
+    const withSuppressed = formatReport(suppressedReport(), "table", { color: false, showSuppressed: true });
+    expect(withSuppressed).toContain("[suppressed] @checks/plugin-files/world-writable");
+    expect(withSuppressed).toContain("Suppressed by .checksignore.yaml rules[1], until 2026-12-31: upload folder is world-writable by design");
   });
 
   it("reports expired and unused ignore rules", () => {
@@ -62,6 +62,7 @@ describe("table format", () => {
   it("colors only when asked", () => {
     const colored = formatReport(suppressedReport(), "table", { color: true });
     expect(colored).toContain(`${ESC}[1;91mCRITICAL (1)${ESC}[0m`);
+    // eslint-disable-next-line no-control-regex -- removes SGR sequences
     const withoutColor = colored.replace(/\u001b\[[0-9;]*m/g, "");
     expect(withoutColor).toBe(plain);
   });
