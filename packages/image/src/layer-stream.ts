@@ -89,6 +89,11 @@ export async function streamLayer(blob: Blob, options: StreamLayerOptions, sink:
     }
   } catch (error) {
     decoder?.destroy();
+    raw.destroy();
+    // A blob that does not match its digest is reported as such, not as the parse error its bytes caused.
+    if (blob.digest && !(await digestMatches(blob))) {
+      throw new ImageError("DIGEST_MISMATCH", `Blob ${blob.name} does not match its digest ${blob.digest}.`, { file: blob.name, cause: error });
+    }
     throw wrapStreamError(error, blob.name);
   } finally {
     raw.destroy();
@@ -106,6 +111,17 @@ export async function streamLayer(blob: Blob, options: StreamLayerOptions, sink:
     if (actual !== options.diffId) throw new ImageError("DIGEST_MISMATCH", `Layer ${blob.name} does not match its diff_id: expected ${options.diffId}, got ${actual}.`, { file: blob.name });
   }
   return { compression, compressedBytes, decompressedBytes };
+}
+
+async function digestMatches(blob: Blob): Promise<boolean> {
+  const hash = hashFor(blob.digest);
+  if (!hash || !blob.digest) return true;
+  try {
+    for await (const chunk of blob.open()) hash.update(chunk as Buffer);
+  } catch {
+    return true; // unreadable: the original error says more
+  }
+  return `${blob.digest.slice(0, blob.digest.indexOf(":"))}:${hash.digest("hex")}` === blob.digest;
 }
 
 function pumpDecoder(decoder: Transform, consume: (chunk: Uint8Array) => void, name: string): Promise<void> {

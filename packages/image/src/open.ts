@@ -104,8 +104,10 @@ export async function parseRef(ref: string): Promise<ParsedRef> {
   if (at > 0 && isValidDigest(rest.slice(at + 1)) && (await exists(rest.slice(0, at)))) {
     return { path: rest.slice(0, at), reference: rest.slice(at + 1), ...base };
   }
-  const colon = rest.lastIndexOf(":");
-  if (colon > 0 && (await exists(rest.slice(0, colon)))) return { path: rest.slice(0, colon), reference: rest.slice(colon + 1), ...base };
+  // References may hold colons themselves (name:tag): the longest existing path wins.
+  for (let colon = rest.lastIndexOf(":"); colon > 0; colon = rest.lastIndexOf(":", colon - 1)) {
+    if (await exists(rest.slice(0, colon))) return { path: rest.slice(0, colon), reference: rest.slice(colon + 1), ...base };
+  }
   throw new ImageError("NOT_FOUND", `No image at ${JSON.stringify(ref)}: the path does not exist.`, { file: rest });
 }
 
@@ -199,7 +201,10 @@ async function openFile(ref: string, parsed: ParsedRef, limits: ImageLimits, wan
   return openPlainTar(ref, parsed, compression, limits);
 }
 
-/** Reads the start of a tar (decompressing it if needed) and looks at its first member names. */
+/**
+ * Reads the start of a tar (decompressing it if needed) and looks at its first
+ * member names, so that a filesystem tar is neither indexed nor decompressed twice.
+ */
 async function looksLikeArchive(path: string, compression: Compression, limits: ImageLimits): Promise<boolean> {
   const names: string[] = [];
   const parser = new TarParser({ onEntry: (entry: TarEntry) => (names.push(entry.path.slice(1)), 0) }, limits);
@@ -222,7 +227,8 @@ async function looksLikeArchive(path: string, compression: Compression, limits: 
     decoder?.destroy();
   }
   if (names.length === 0) return false;
-  const archiveName = /^(oci-layout|index\.json|manifest\.json|repositories|blobs(\/[a-z0-9]+(\/[a-f0-9]+)?)?|[a-f0-9]{64}(\.json|\.tar|\/.*)?)$/;
+  // Outer archives hold only top-level files and folders, `<id>/{layer.tar,json,VERSION}` and blobs/ALG/HEX.
+  const archiveName = /^(?:[^/]+\/?|[^/]+\/(?:layer\.tar|json|VERSION)|blobs\/[a-z0-9]+\/?|blobs\/[a-z0-9]+\/[a-f0-9]+)$/;
   return names.every((name) => name === "" || archiveName.test(name));
 }
 
