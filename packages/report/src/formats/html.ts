@@ -215,8 +215,8 @@ function findingRow(finding: Finding, image: ImageResult, imageIndex: number): s
   ].filter((part) => part !== undefined);
   const rowClass = finding.suppression ? ` class="suppressed"` : "";
   return [
-    `<tr${rowClass} data-severity="${finding.severity}" data-image="${imageIndex}" data-search="${escapeHtml(search, true)}">`,
-    `<td><span class="severity ${finding.severity}">${finding.severity}</span></td>`,
+    `<tr${rowClass} data-severity="${escapeHtml(finding.severity)}" data-image="${imageIndex}" data-search="${escapeHtml(search, true)}">`,
+    `<td><span class="severity ${escapeHtml(finding.severity)}">${escapeHtml(finding.severity)}</span></td>`,
     `<td>${escapeHtml(image.name)}</td>`,
     `<td title="${escapeHtml(finding.checkTitle)}">${escapeHtml(qualifiedCheckId(finding))}</td>`,
     `<td><div class="message">${escapeHtml(finding.message)}</div>${details.join("")}</td>`,

@@ -7,13 +7,23 @@ import { summaryText } from "./table.js";
 /** Longest evidence shown in a table cell, in characters; the JSON report has all of it. */
 const MAX_EVIDENCE_IN_CELL = 200;
 
+/**
+ * Maximum characters of finding rows in one Markdown report. GitHub rejects
+ * comments longer than 65,536 characters, so the rows get what is left of
+ * that after a margin for the summary, headings and errors; rows past it are
+ * counted instead of listed.
+ */
+export const MAX_MARKDOWN_ROW_CHARACTERS = 50_000;
+
 const SEVERITY_LABEL: Record<Severity, string> = { critical: "Critical", high: "High", medium: "Medium", low: "Low", info: "Info" };
 
 /**
  * Renders the report as GitHub-flavored Markdown for a merge-request comment:
  * a heading with the summary, a table of counts per image, then per image a
  * collapsed `<details>` block with its findings, remediation and errors.
- * Every string from the report goes through `escapeMarkdown`.
+ * Every string from the report goes through `escapeMarkdown`. Finding rows
+ * stop at MAX_MARKDOWN_ROW_CHARACTERS, and each image then says how many
+ * findings are not listed.
  */
 export function formatMarkdown(report: ScanReport, options: FormatOptions): string {
   const severities = displayedSeverities(report, options);
@@ -34,12 +44,13 @@ export function formatMarkdown(report: ScanReport, options: FormatOptions): stri
   }
   lines.push("");
 
-  for (const image of report.images) lines.push(...imageDetailsBlock(image, severities, showSuppressed), "");
+  const budget = { remaining: MAX_MARKDOWN_ROW_CHARACTERS };
+  for (const image of report.images) lines.push(...imageDetailsBlock(image, severities, showSuppressed, budget), "");
   lines.push(...ignoreFileLines(report));
   return lines.join("\n").trimEnd() + "\n";
 }
 
-function imageDetailsBlock(image: ImageResult, severities: ReadonlySet<Severity>, showSuppressed: boolean): string[] {
+function imageDetailsBlock(image: ImageResult, severities: ReadonlySet<Severity>, showSuppressed: boolean, budget: { remaining: number }): string[] {
   const counts = summarize([image], severities);
   const status = image.error ? "could not be scanned" : plural(counts.findings, "finding");
   const lines = ["<details>", `<summary>${escapeMarkdown(image.name)}: ${status}</summary>`, ""];
@@ -53,8 +64,18 @@ function imageDetailsBlock(image: ImageResult, severities: ReadonlySet<Severity>
   if (findings.length === 0) lines.push("No findings to show.", "");
   else {
     lines.push("| Severity | Check | Finding | Location | Evidence |", "| --- | --- | --- | --- | --- |");
-    for (const finding of findings) lines.push(findingRow(finding));
+    let omitted = 0;
+    for (const finding of findings) {
+      const row = findingRow(finding);
+      if (row.length + 1 > budget.remaining) {
+        omitted++;
+        continue;
+      }
+      budget.remaining -= row.length + 1;
+      lines.push(row);
+    }
     lines.push("");
+    if (omitted > 0) lines.push(`${plural(omitted, "more finding")} not listed, to keep the comment within its size limit; the JSON and HTML reports list all of them.`, "");
     lines.push(...remediationLines(findings));
   }
 

@@ -43,10 +43,11 @@ interface SarifRule {
 export function formatSarif(report: ScanReport, options: FormatOptions): string {
   const severities = displayedSeverities(report, options);
   const rules = new Map<string, SarifRule>();
-  const ruleIndex = (id: string): number => [...rules.keys()].indexOf(id);
+  const ruleIndexes = new Map<string, number>();
+  const ruleIndex = (id: string): number => ruleIndexes.get(id) ?? -1;
 
   for (const image of report.images) {
-    for (const check of image.checks) addRule(rules, ruleFromCheck(check));
+    for (const check of image.checks) addRule(rules, ruleIndexes, ruleFromCheck(check));
   }
 
   const originalUriBaseIds: Record<string, { description: { text: string } }> = {};
@@ -79,7 +80,7 @@ export function formatSarif(report: ScanReport, options: FormatOptions): string 
 
     for (const finding of displayedFindings(image, severities, true)) {
       const id = qualifiedCheckId(finding);
-      if (!rules.has(id)) addRule(rules, ruleFromFinding(finding));
+      if (!rules.has(id)) addRule(rules, ruleIndexes, ruleFromFinding(finding));
       updateRule(rules.get(id)!, finding);
       results.push(resultOf(finding, id, ruleIndex(id), baseId, image.name, image.digest));
     }
@@ -110,8 +111,11 @@ export function formatSarif(report: ScanReport, options: FormatOptions): string 
   return JSON.stringify(log, null, 2) + "\n";
 }
 
-function addRule(rules: Map<string, SarifRule>, rule: SarifRule): void {
-  if (!rules.has(rule.id)) rules.set(rule.id, rule);
+/** Adds the rule unless one with its id exists; `indexes` maps each id to its position in `rules`. */
+function addRule(rules: Map<string, SarifRule>, indexes: Map<string, number>, rule: SarifRule): void {
+  if (rules.has(rule.id)) return;
+  indexes.set(rule.id, rules.size);
+  rules.set(rule.id, rule);
 }
 
 function ruleFromCheck(check: CheckRun): SarifRule {

@@ -50,3 +50,18 @@ describe("Markdown format", () => {
     expect(escapeMarkdown(input)).toBe(output);
   });
 });
+
+describe("Markdown size limit", () => {
+  it("stops listing rows at the limit and counts the rest", () => {
+    const report = suppressedReport();
+    const image = report.images[1]!;
+    const template = image.findings[0]!;
+    image.findings = Array.from({ length: 2000 }, (_, index) => ({ ...template, path: `/bin/tool-${index}`, message: `Setuid file number ${index} ${"x".repeat(40)}` }));
+    const markdown = formatReport(report, "markdown", { color: false });
+    expect(markdown.length).toBeLessThan(65_536);
+    const listed = markdown.split("\n").filter((line) => line.startsWith("| High | ")).length;
+    expect(listed).toBeGreaterThan(100);
+    expect(listed).toBeLessThan(2003);
+    expect(markdown).toContain(`${2000 + 3 - listed} more findings not listed`);
+  });
+});
