@@ -1,0 +1,4 @@
+import { definePlugin } from "@checks/sdk";
+import { knownVulnerabilities } from "./known-vulnerabilities.js";
+
+export default definePlugin({ checks: [knownVulnerabilities] });
