@@ -1,0 +1,44 @@
+import { defineCheck, matchAny, redact } from "@checks/sdk";
+import { CREDENTIAL_GLOBS } from "./credential-formats.js";
+import { MAX_SCAN_BYTES, PRIVATE_KEY_GLOBS, TOKEN_SCAN_GLOBS, isSshHostKey } from "./globs.js";
+import { scanFile } from "./scan-file.js";
+
+const GLOBS = [...new Set([...PRIVATE_KEY_GLOBS, ...CREDENTIAL_GLOBS, ...TOKEN_SCAN_GLOBS])];
+
+export const deletedSecrets = defineCheck({
+  id: "deleted-secrets",
+  title: "Secrets in deleted layer files",
+  description:
+    "Private keys, credentials and tokens in files that a later layer deleted or replaced. The file is gone from the container's filesystem but stays in the earlier layer, where anyone who pulls the image can extract it.",
+  level: "high",
+  tags: ["security", "secrets", "docker"],
+  messages: {
+    deletedSecret: {
+      text: "{{path}} in layer {{layer}} contains a {{kind}}; a later layer deleted or replaced the file but the layer still holds it",
+      severity: "high",
+    },
+  },
+  remediation:
+    "Rebuild so the secret never enters a layer: use a build secret (`RUN --mount=type=secret`) or a multi-stage build, or create and delete the file in the same RUN step. Then rotate the secret, since published layers keep it.",
+  needs: { paths: GLOBS, content: true, maxBytes: MAX_SCAN_BYTES, capabilities: ["layers"] },
+  run({ image, report }) {
+    for (const layer of image.layers()) {
+      for (const entry of layer.entries()) {
+        if (!entry.hiddenInMerged || entry.type !== "file" || entry.whiteout || isSshHostKey(entry.path)) continue;
+        if (!matchAny(GLOBS, entry.path)) continue;
+        const bytes = layer.readBytes(entry.path);
+        if (!bytes) continue;
+
+        for (const secret of scanFile(entry.path, bytes)) {
+          report({
+            messageId: "deletedSecret",
+            path: entry.path,
+            layer: layer.index,
+            evidence: `line ${secret.line}: ${secret.value === undefined ? secret.header : redact(secret.value)}`,
+            data: { path: entry.path, layer: layer.index, kind: secret.encrypted ? `passphrase-protected ${secret.kind}` : secret.kind },
+          });
+        }
+      }
+    }
+  },
+});
