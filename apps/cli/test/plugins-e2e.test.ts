@@ -118,7 +118,7 @@ afterAll(async () => {
   if (temp) await rm(temp, { recursive: true, force: true });
 });
 
-describe("marketplace end to end", () => {
+describe("marketplace end to end", { timeout: 120_000 }, () => {
   it("publishes, signs, trusts and installs a set", async () => {
     const publisher = { CHECKS_HOME: publisherHome, CHECKS_REGISTRY: undefined };
     const key = join(temp, "site");

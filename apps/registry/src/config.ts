@@ -25,8 +25,14 @@ export interface RegistryOptions {
   scopes?: string[];
   /** Upstream registries by name; none by default, so nothing is ever fetched from elsewhere. */
   uplinks?: Record<string, Uplink>;
-  /** Maximum number of users that may register through `npm adduser`; 0 closes registration. */
+  /**
+   * Maximum number of users that may register themselves through `npm adduser`.
+   * The default -1 closes self-registration: users are added to the htpasswd
+   * file by `addRegistryUser`, which needs write access to the registry folder.
+   */
   maxUsers?: number;
+  /** Users allowed to publish under `@checks` and the site scopes; any signed-in user when omitted. */
+  publishers?: string[];
   /** Maximum size of a publish request, in verdaccio's size notation. */
   maxBodySize?: string;
 }
@@ -67,8 +73,9 @@ export function buildVerdaccioConfig(options: RegistryOptions): Record<string, u
   }
   const uplinkNames = Object.keys(options.uplinks ?? {});
   const local = { access: "$all", publish: "$authenticated", unpublish: "$authenticated" };
+  const publishers = options.publishers && options.publishers.length > 0 ? options.publishers.join(" ") : "$authenticated";
   const packages: Record<string, unknown> = {};
-  for (const scope of scopes) packages[`${scope}/*`] = { ...local };
+  for (const scope of scopes) packages[`${scope}/*`] = { access: "$all", publish: publishers, unpublish: publishers };
   // The catch-all pattern proxies only when the site configured uplinks.
   packages["**"] = uplinkNames.length > 0 ? { ...local, proxy: uplinkNames.join(" ") } : { ...local };
 
@@ -76,7 +83,7 @@ export function buildVerdaccioConfig(options: RegistryOptions): Record<string, u
     self_path: paths.configFile,
     configPath: paths.configFile,
     storage: paths.storage,
-    auth: { htpasswd: { file: paths.htpasswd, max_users: options.maxUsers ?? 1000 } },
+    auth: { htpasswd: { file: paths.htpasswd, max_users: options.maxUsers ?? -1 } },
     uplinks: Object.fromEntries(Object.entries(options.uplinks ?? {}).map(([name, uplink]) => [name, { url: uplink.url }])),
     packages,
     web: { enable: false },

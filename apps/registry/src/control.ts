@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import bcrypt from "bcryptjs";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { registryPaths } from "./config.js";
@@ -155,8 +156,9 @@ async function putUser(url: string, name: string, password: string, headers: Rec
 }
 
 /**
- * Creates a user on the registry, or logs in when the user exists with this
- * password, and returns the auth token for publishing.
+ * Signs in to the registry and returns the auth token for publishing. A user
+ * that does not exist is created through the adduser API, which verdaccio
+ * allows only while self-registration is open (`maxUsers`).
  */
 export async function createRegistryUser(url: string, name: string, password: string): Promise<string> {
   let response = await putUser(url, name, password);
@@ -167,9 +169,35 @@ export async function createRegistryUser(url: string, name: string, password: st
   const body = (await response.json().catch(() => ({}))) as { token?: unknown; error?: unknown };
   if (!response.ok || typeof body.token !== "string") {
     const reason = typeof body.error === "string" ? body.error : `HTTP ${response.status}`;
-    throw new RegistryError("USER_FAILED", `Creating or logging in user "${name}" on ${url} failed: ${reason}. Check the password, or the user limit in the registry config.`);
+    throw new RegistryError("USER_FAILED", `Creating or logging in user "${name}" on ${url} failed: ${reason}. Check the password; on the embedded registry, add the user with "checks registry adduser".`);
   }
   return body.token;
+}
+
+const USER_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/**
+ * Adds a user to the htpasswd file of the registry in `dir`, or sets the
+ * password of an existing one, with a bcrypt hash. verdaccio rereads the
+ * file on the next sign-in, so a running registry sees the change.
+ */
+export async function addRegistryUser(dir: string, name: string, password: string): Promise<void> {
+  if (!USER_PATTERN.test(name)) {
+    throw new RegistryError("USER_FAILED", `Invalid user name "${name}": use lower-case letters, digits, ".", "_" and "-", at most 64 characters.`);
+  }
+  if (password.length < 8) throw new RegistryError("USER_FAILED", `The password for "${name}" is too short: use at least 8 characters.`);
+  const { htpasswd } = registryPaths({ dir });
+  const existing = await readFile(htpasswd, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  const hash = await bcrypt.hash(password, 10);
+  const lines = existing.split("\n").filter((line) => line.trim() !== "" && !line.startsWith(`${name}:`));
+  lines.push(`${name}:${hash}:autocreated ${new Date().toISOString()}`);
+  await mkdir(dir, { recursive: true });
+  const temporary = `${htpasswd}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(temporary, lines.join("\n") + "\n", { mode: 0o600 });
+  await rename(temporary, htpasswd);
 }
 
 /**
@@ -187,6 +215,7 @@ export async function publisherToken(dir: string, url: string): Promise<string> 
     credentials = { name: "checks-publisher", password: randomBytes(24).toString("base64url") };
     await mkdir(dir, { recursive: true });
     await writeFile(file, JSON.stringify(credentials) + "\n", { mode: 0o600, flag: "wx" });
+    await addRegistryUser(dir, credentials.name, credentials.password);
   }
   return createRegistryUser(url, credentials.name, credentials.password);
 }

@@ -3,5 +3,5 @@ export { DEFAULT_PORT, OFFICIAL_SCOPE, buildVerdaccioConfig, registryPaths } fro
 export type { RegistryOptions, RegistryPaths, Uplink } from "./config.js";
 export { startRegistry } from "./server.js";
 export type { RunningRegistry } from "./server.js";
-export { RegistryError, createRegistryUser, pingRegistry, publisherToken, readRegistryState, registryStatus, startRegistryDaemon, stopRegistryDaemon } from "./control.js";
+export { RegistryError, addRegistryUser, createRegistryUser, pingRegistry, publisherToken, readRegistryState, registryStatus, startRegistryDaemon, stopRegistryDaemon } from "./control.js";
 export type { RegistryErrorCode, RegistryState, RegistryStatus, StartResult } from "./control.js";

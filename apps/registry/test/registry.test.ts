@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { RegistryError, buildVerdaccioConfig, createRegistryUser, registryStatus, startRegistry, startRegistryDaemon, stopRegistryDaemon } from "../src/index.js";
+import { RegistryError, addRegistryUser, buildVerdaccioConfig, createRegistryUser, registryStatus, startRegistry, startRegistryDaemon, stopRegistryDaemon } from "../src/index.js";
 import type { RunningRegistry } from "../src/index.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -57,7 +57,7 @@ describe("buildVerdaccioConfig", () => {
 
 describe("startRegistry", () => {
   it("serves official names only from local storage, even with an uplink", async () => {
-    const upstream: RunningRegistry = await startRegistry({ dir: await tempDir(), port: 0 });
+    const upstream: RunningRegistry = await startRegistry({ dir: await tempDir(), port: 0, maxUsers: 10 });
     cleanups.push(() => upstream.close());
     const upstreamToken = await createRegistryUser(upstream.url, "upstream", "upstream-password");
     expect((await publish(upstream.url, upstreamToken, "@checks/plugin-confused", "9.9.9")).ok).toBe(true);
@@ -73,13 +73,37 @@ describe("startRegistry", () => {
   });
 
   it("requires authentication to publish", async () => {
-    const registry = await startRegistry({ dir: await tempDir(), port: 0 });
+    const dir = await tempDir();
+    const registry = await startRegistry({ dir, port: 0 });
     cleanups.push(() => registry.close());
     expect((await publish(registry.url, "not-a-token", "@checks/plugin-anonymous", "1.0.0")).ok).toBe(false);
+    await expect(createRegistryUser(registry.url, "stranger", "stranger-password")).rejects.toMatchObject({ code: "USER_FAILED" });
+    await addRegistryUser(dir, "publisher", "publisher-password");
     const token = await createRegistryUser(registry.url, "publisher", "publisher-password");
     expect((await publish(registry.url, token, "@checks/plugin-anonymous", "1.0.0")).ok).toBe(true);
     expect(await createRegistryUser(registry.url, "publisher", "publisher-password")).toMatch(/\S/);
     await expect(createRegistryUser(registry.url, "publisher", "wrong-password")).rejects.toMatchObject({ code: "USER_FAILED" });
+  });
+
+  it("lets only the listed publishers publish official names", async () => {
+    const dir = await tempDir();
+    const registry = await startRegistry({ dir, port: 0, publishers: ["release"] });
+    cleanups.push(() => registry.close());
+    await addRegistryUser(dir, "release", "release-password");
+    await addRegistryUser(dir, "author", "author-password");
+    const release = await createRegistryUser(registry.url, "release", "release-password");
+    const author = await createRegistryUser(registry.url, "author", "author-password");
+
+    expect((await publish(registry.url, author, "@checks/plugin-claimed", "1.0.0")).status).toBe(403);
+    expect((await publish(registry.url, release, "@checks/plugin-claimed", "1.0.0")).ok).toBe(true);
+    expect((await publish(registry.url, author, "checks-plugin-community", "1.0.0")).ok).toBe(true);
+  });
+
+  it.each([
+    ["an invalid name", "Bad Name", "long-enough-password"],
+    ["a short password", "publisher", "short"],
+  ])("addRegistryUser rejects %s", async (_case, name, password) => {
+    await expect(addRegistryUser(await tempDir(), name, password)).rejects.toMatchObject({ code: "USER_FAILED" });
   });
 });
 
@@ -95,6 +119,7 @@ describe("registry daemon", () => {
     expect(again.started).toBe(false);
     expect(again.state.pid).toBe(state.pid);
 
+    await addRegistryUser(dir, "publisher", "publisher-password");
     const token = await createRegistryUser(state.url, "publisher", "publisher-password");
     expect((await publish(state.url, token, "@checks/plugin-logged", "1.0.0")).ok).toBe(true);
 

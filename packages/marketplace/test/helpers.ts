@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { createRegistryUser, startRegistry } from "@checks/registry";
+import { addRegistryUser, createRegistryUser, startRegistry } from "@checks/registry";
 import type { RunningRegistry } from "@checks/registry";
 import { nerfDart, packPackageTarball, publishPackage } from "../src/index.js";
 import type { RegistryConfig } from "../src/index.js";
@@ -22,6 +22,7 @@ export interface TestRegistry {
 export async function startTestRegistry(): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), "checks-registry-"));
   const registry = await startRegistry({ dir, port: 0, scopes: ["@site"] });
+  await addRegistryUser(dir, "publisher", "publisher-password");
   const token = await createRegistryUser(registry.url, "publisher", "publisher-password");
   return {
     registry,

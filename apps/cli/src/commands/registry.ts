@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
-import { DEFAULT_PORT, RegistryError, createRegistryUser, registryStatus, startRegistry, startRegistryDaemon, stopRegistryDaemon } from "@checks/registry";
+import { DEFAULT_PORT, RegistryError, addRegistryUser, createRegistryUser, registryStatus, startRegistry, startRegistryDaemon, stopRegistryDaemon } from "@checks/registry";
 import type { RegistryOptions } from "@checks/registry";
 import { nerfDart } from "@checks/marketplace";
 import { EXIT, UserError } from "../errors.js";
@@ -59,6 +59,7 @@ interface StartFlags {
   storage?: string;
   scope?: string[];
   uplink?: string[];
+  publisher?: string[];
   foreground?: boolean;
 }
 
@@ -73,10 +74,11 @@ export function register(program: Command): void {
     .option("--storage <dir>", "package storage folder (default: <data>/registry/storage)")
     .option("--scope <@scope>", "a site scope that, like @checks, is never proxied to an uplink; repeatable", collect)
     .option("--uplink <name=url>", "an upstream registry for packages outside the protected scopes; repeatable (default: none)", collect)
+    .option("--publisher <user>", "a user allowed to publish under @checks and the site scopes; repeatable (default: every user)", collect)
     .option("--foreground", "run in this process until interrupted instead of in the background")
     .action(async (flags: StartFlags) => {
       const dir = join(resolveDirs().data, "registry");
-      const options: RegistryOptions = { dir, host: flags.host, port: parsePort(flags.port), scopes: flags.scope ?? [], uplinks: parseUplinks(flags.uplink ?? []) };
+      const options: RegistryOptions = { dir, host: flags.host, port: parsePort(flags.port), scopes: flags.scope ?? [], uplinks: parseUplinks(flags.uplink ?? []), publishers: flags.publisher ?? [] };
       if (flags.storage !== undefined) options.storage = resolve(flags.storage);
 
       if (flags.foreground) {
@@ -111,18 +113,21 @@ export function register(program: Command): void {
 
   registry
     .command("adduser")
-    .description("Create a publishing user on the registry (or log in) and store its token in <config>/npmrc.")
+    .description("Add a publishing user to the embedded registry (or sign in to another) and store its token in <config>/npmrc.")
     .requiredOption("--name <user>", "user name")
     .option("--password-stdin", "read the password from standard input instead of CHECKS_REGISTRY_PASSWORD")
     .option("--registry <url>", "registry URL (default: the running embedded registry)")
     .action(async (flags: { name: string; passwordStdin?: boolean; registry?: string }) => {
       const dirs = resolveDirs();
-      const status = await registryStatus(join(dirs.data, "registry"));
-      const url = flags.registry ?? status.state?.url;
+      const registryDir = join(dirs.data, "registry");
+      const status = await registryStatus(registryDir);
+      const url = (flags.registry ?? status.state?.url)?.replace(/\/+$/, "");
       if (url === undefined) throw new UserError('No registry runs; start one with "checks registry start" or pass --registry.');
       const password = flags.passwordStdin ? (await text(process.stdin)).trim() : process.env.CHECKS_REGISTRY_PASSWORD;
       if (!password) throw new UserError("Pass the password on standard input with --password-stdin, or in CHECKS_REGISTRY_PASSWORD.");
-      const token = await asUserError(createRegistryUser(url.replace(/\/+$/, ""), flags.name, password));
+      // Self-registration is closed on the embedded registry, so its users go straight into its htpasswd file.
+      if (url === status.state?.url) await asUserError(addRegistryUser(registryDir, flags.name, password));
+      const token = await asUserError(createRegistryUser(url, flags.name, password));
       const npmrcFile = join(dirs.config, "npmrc");
       await saveToken(npmrcFile, url, token);
       print(`Logged in as ${flags.name} on ${url}; the token is stored in ${npmrcFile}.`);
