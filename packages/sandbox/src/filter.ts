@@ -25,15 +25,15 @@ export function needsFromManifest(check: CheckManifest): DeclaredNeeds {
  * Also kept, as metadata only, are the records the SDK's view visits when it
  * resolves a declared path: ancestor folders and symlinks on the way, with
  * their targets. A plugin can therefore never read undeclared data, even if
- * it bypasses the view, because that data is not in its isolate.
+ * it bypasses the view, because that data is not in its isolate. Pass the
+ * image's FileIndex when filtering the same image more than once.
  */
-export function filterImageData(data: ImageData, declared: readonly DeclaredNeeds[]): ImageData {
+export function filterImageData(data: ImageData, declared: readonly DeclaredNeeds[], index: FileIndex = new FileIndex(data)): ImageData {
   const paths = unique(declared.flatMap((needs) => needs.paths));
   const content = unique(declared.flatMap((needs) => needs.content));
   const maxBytes = Math.max(0, ...declared.map((needs) => needs.maxBytes));
   const capabilities = new Set(declared.flatMap((needs) => needs.capabilities));
 
-  const index = new FileIndex(data);
   const kept = new Map<string, FileRecord>();
   const keep = (record: FileRecord, withContent: boolean): void => {
     const existing = kept.get(record.path);

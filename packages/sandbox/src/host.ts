@@ -2,7 +2,7 @@ import { isAbsolute } from "node:path";
 import { RawFindingSchema } from "@checks/sdk/host";
 import type { RawFinding } from "@checks/sdk";
 import { SandboxError, pluginError } from "./errors.js";
-import { needsFromManifest } from "./filter.js";
+import { filterImageData, needsFromManifest } from "./filter.js";
 import { resolveLimits } from "./limits.js";
 import type { HostMessage, PluginRequest, RunnerCheck } from "./protocol.js";
 import { RunnerSession, RunnerStartError } from "./session.js";
@@ -35,7 +35,11 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
     throw new SandboxError("NOT_IMPLEMENTED", `Image sources of kind "path" are not supported yet; open ${job.image.ref} on the host and pass { kind: "data" }.`);
   }
 
-  const imageMessage: HostMessage = { type: "image", data: job.image.data };
+  // The runner receives only what some selected check declared, so undeclared
+  // data never leaves the host process.
+  const prepared = job.plugins.map((plugin, pluginIndex) => prepareRequest(plugin, pluginIndex, limits));
+  const declared = prepared.flatMap(({ request }) => request.checks.map((check) => check.needs));
+  const imageMessage: HostMessage = { type: "image", data: filterImageData(job.image.data, declared) };
   const bundleFiles = job.plugins.map((plugin) => plugin.bundleFile);
   const isolateNetwork = job.isolateNetwork ?? true;
   const results: PluginResult[] = [];
@@ -48,7 +52,7 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
     for (const [pluginIndex, plugin] of job.plugins.entries()) {
       emit({ type: "plugin-started", plugin: plugin.name });
       const started = performance.now();
-      const { request, unknownChecks } = prepareRequest(plugin, pluginIndex, limits);
+      const { request, unknownChecks } = prepared[pluginIndex]!;
 
       let outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined;
       if (request.checks.length > 0) {

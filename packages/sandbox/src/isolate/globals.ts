@@ -42,7 +42,20 @@ class Utf8Decoder {
       if (this.fatal) throw new TypeError("The encoded data was not valid UTF-8.");
       units.push(REPLACEMENT);
     };
+    const flush = (): void => {
+      out += String.fromCharCode(...units);
+      units.length = 0;
+    };
     while (i < bytes.length) {
+      // Runs of ASCII, the common case in text files, are converted in one call.
+      let end = i;
+      while (end < bytes.length && end - i < 8192 && bytes[end]! < 0x80) end++;
+      if (end - i > 16) {
+        if (units.length > 0) flush();
+        out += String.fromCharCode.apply(null, bytes.subarray(i, end) as unknown as number[]);
+        i = end;
+        continue;
+      }
       const first = bytes[i]!;
       let needed = 0;
       let codePoint = 0;
@@ -89,10 +102,7 @@ class Utf8Decoder {
           units.push(0xd800 + (codePoint >> 10), 0xdc00 + (codePoint & 0x3ff));
         } else units.push(codePoint);
       }
-      if (units.length >= 8192) {
-        out += String.fromCharCode(...units);
-        units.length = 0;
-      }
+      if (units.length >= 8192) flush();
     }
     return out + String.fromCharCode(...units);
   }

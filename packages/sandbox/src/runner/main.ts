@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { networkInterfaces } from "node:os";
 import type ivm from "isolated-vm";
-import type { ImageData } from "@checks/sdk";
 import type { HostMessage } from "../protocol.js";
+import { RunnerCache } from "./cache.js";
 import { runPlugin } from "./run-plugin.js";
 
 interface PermissionApi {
@@ -32,15 +32,15 @@ function permissionModelActive(): boolean {
 // needs no read access to the node_modules folders around this file.
 const isolatedVm = createRequire(import.meta.url)(process.argv[2]!) as typeof ivm;
 const bootstrapSource = readFileSync(new URL("./bootstrap.js", import.meta.url), "utf8");
-let image: ImageData | undefined;
+let cache = new RunnerCache(isolatedVm, { info: { name: "", format: "none" }, files: [] });
 
 process.on("message", (message: HostMessage) => {
   if (message.type === "image") {
-    image = message.data;
+    cache = new RunnerCache(isolatedVm, message.data);
     return;
   }
   if (message.type === "plugin") {
-    const outcome = runPlugin(isolatedVm, message, image ?? { info: { name: "", format: "none" }, files: [] }, bootstrapSource, (checkId) => {
+    const outcome = runPlugin(isolatedVm, message, cache, bootstrapSource, (checkId) => {
       send({ type: "check-started", pluginIndex: message.pluginIndex, checkId });
     });
     send({ type: "plugin-result", pluginIndex: message.pluginIndex, ...outcome });

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type ivm from "isolated-vm";
 import type { ImageData } from "@checks/sdk";
-import { filterImageData } from "../filter.js";
 import type { PluginRequest, RunnerCheck, RunnerError } from "../protocol.js";
 import type { PluginErrorCode, PluginErrorPhase, SandboxLimits } from "../types.js";
+import type { RunnerCache } from "./cache.js";
 import { capFindings, capText } from "./caps.js";
 
 export interface PluginOutcome {
@@ -39,7 +39,11 @@ class IsolateFailure extends Error {
  */
 export function runPlugin(
   isolatedVm: typeof ivm,
-  request: PluginRequest, image: ImageData, bootstrap: ivm.Script | string, onCheckStarted: (checkId: string) => void): PluginOutcome {
+  request: PluginRequest,
+  cache: RunnerCache,
+  bootstrap: string,
+  onCheckStarted: (checkId: string) => void,
+): PluginOutcome {
   const started = performance.now();
   const limits = request.limits;
   const deadline = started + limits.pluginWallMs;
@@ -70,10 +74,10 @@ export function runPlugin(
     let loaded: { checkIds?: string[]; error?: string };
     try {
       const context = isolate.createContextSync();
-      functions = installBootstrap(isolate, context, bootstrap);
-      const filtered = filterImageData(image, request.checks.map((check) => check.needs));
-      functions.setImage.applySync(undefined, [new isolatedVm.ExternalCopy(filtered).copyInto({ release: true })], { timeout: budget() });
-      isolate.compileScriptSync(source, { filename: `plugin:${request.name}` }).runSync(context, { timeout: budget() });
+      functions = installBootstrap(context, cache.compile(isolate, bootstrap, "checks:bootstrap"));
+      const filtered = cache.filteredCopy(request.checks.map((check) => check.needs));
+      functions.setImage.applySync(undefined, [filtered.copyInto()], { timeout: budget() });
+      cache.compile(isolate, source, `plugin:${request.name}`).runSync(context, { timeout: budget() });
       loaded = parseJson(functions.loadPlugin.applySync(undefined, [], { timeout: budget() })) as { checkIds?: string[]; error?: string };
     } catch (error) {
       const failure = classify(error, isolate, performance.now() >= deadline);
@@ -185,8 +189,7 @@ function errorCheck(checkId: string, status: RunnerCheck["status"], error: Runne
  * Runs the bootstrap in the context and takes references to its functions,
  * then deletes the global that held them, before any plugin code runs.
  */
-function installBootstrap(isolate: ivm.Isolate, context: ivm.Context, bootstrap: ivm.Script | string): BootstrapFunctions {
-  const script = typeof bootstrap === "string" ? isolate.compileScriptSync(bootstrap, { filename: "checks:bootstrap" }) : bootstrap;
+function installBootstrap(context: ivm.Context, script: ivm.Script): BootstrapFunctions {
   script.runSync(context);
   const holder = context.evalSync("(() => { const b = globalThis.__checksBootstrap; delete globalThis.__checksBootstrap; return b; })()", {
     reference: true,
