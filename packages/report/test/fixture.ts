@@ -57,7 +57,7 @@ export function finding(plugin: string, check: string, messageId: string, severi
 export function sampleReport(): ScanReport {
   const first: Finding[] = [
     finding(PLUGIN_SECRETS, "secret-in-env", "awsKey", "critical", { message: `AWS key in ENV ${HOSTILE.script}`, evidence: `AKIA**** ${HOSTILE.ansi} ${HOSTILE.image}`, docsUrl: "https://docs.example.test/secret-in-env" }, DIGEST),
-    finding(PLUGIN_FILES, "setuid-files", "unexpectedSetuid", "high", { path: `/usr/bin/${HOSTILE.cdataEnd}${HOSTILE.pipe}`, layer: 2, message: `Setuid file ${HOSTILE.pipe}` }, DIGEST),
+    finding(PLUGIN_FILES, "setuid-files", "unexpectedSetuid", "high", { path: `/usr/bin/${HOSTILE.cdataEnd}${HOSTILE.pipe}${HOSTILE.script}\u001b[2J`, layer: 2, message: `Setuid file ${HOSTILE.pipe}` }, DIGEST),
     finding(PLUGIN_FILES, "setuid-files", "unexpectedSetuid", "high", { path: "/usr/bin/passwd", layer: 1 }, DIGEST),
     finding(PLUGIN_FILES, "world-writable", "worldWritable", "medium", { path: "/tmp/data dir/file#1", message: `World-writable ${HOSTILE.markdownLink}` }, DIGEST),
     finding(PLUGIN_FILES, "apt-cache", "aptCacheLeft", "low", { path: "/var/cache/apt/archives/x.deb", evidence: `${HOSTILE.bidi} ${HOSTILE.cdataEnd}` }, DIGEST),

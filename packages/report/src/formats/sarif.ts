@@ -155,6 +155,9 @@ function updateRule(rule: SarifRule, finding: Finding): void {
 }
 
 function resultOf(finding: Finding, ruleId: string, ruleIndex: number, baseId: string, imageName: string, imageDigest: string | undefined): unknown {
+  // NOTE: a finding without a path (an image config setting, a package) has
+  // only logical locations; SARIF allows that, but viewers that need a file,
+  // such as GitHub code scanning, may not show such results.
   const location: Record<string, unknown> = {
     logicalLocations: [{ name: imageName, fullyQualifiedName: imageDigest ? `${imageName}@${imageDigest}` : imageName, kind: "module" }],
   };

@@ -145,6 +145,7 @@ describe("HTML format in Chromium", () => {
     expect(body).toContain(HOSTILE.image);
     expect(body).toContain("\\x1b[31mRED");
     expect(body).toContain("admin\\u202egpj.exe");
+    expect(body).toContain(`/usr/bin/]]>${HOSTILE.pipe}${HOSTILE.script}\\x1b[2J`);
     expect(requests).toHaveLength(1);
     expect(consoleErrors).toEqual([]);
     await page.close();

@@ -102,6 +102,8 @@ describe("SARIF format", () => {
     const messages = log.runs[0].results.map((result: any) => result.message.text);
     expect(messages).toContain("World-writable \\[click\\](https://example.invalid/phish) @everyone #1");
     expect(text).not.toContain("\\u001b");
+    const uris = log.runs[0].results.map((result: any) => result.locations[0].physicalLocation?.artifactLocation.uri).filter(Boolean);
+    expect(uris).toContain("usr/bin/%5D%5D%3Ea%20%7C%20b%20%7C%7C%20c%3Cscript%3Ewindow.__injected%20%3D%20true%3C/script%3E%1B%5B2J");
     expect(JSON.stringify(log.runs[0].results[0].properties.evidence)).toContain("\\\\x1b[31m");
   });
 
