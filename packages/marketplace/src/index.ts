@@ -11,8 +11,8 @@ export type { TarFile, TarLimits } from "./tar.js";
 export { LockEntrySchema, LockfileSchema, readLockfile, writeLockfile } from "./lockfile.js";
 export type { LockEntry, Lockfile, SetReference } from "./lockfile.js";
 export { hashFiles, listInstalledPlugins, loadPluginDir, pluginDir, pluginStore, verifyStore, withStoreLock } from "./store.js";
-export type { InstalledPlugin, PluginProblem, PluginStore, VerifyResult } from "./store.js";
-export { installPlugin, installSet, parseSpec, removePlugin, updatePlugins } from "./install.js";
+export type { InstalledPlugin, ListOptions, PluginProblem, PluginStore, VerifyResult } from "./store.js";
+export { installPlugin, installPlugins, installSet, parseSpec, removePlugin, updatePlugins } from "./install.js";
 export type { InstallOptions, PackageSpec, SetInstallOptions, UpdateResult } from "./install.js";
 export {
   CuratedSetSchema,

@@ -154,15 +154,27 @@ async function withStaging<T>(store: PluginStore, action: (root: string) => Prom
  * Lifecycle scripts are never run. A rejected install leaves the store unchanged.
  */
 export async function installPlugin(store: PluginStore, spec: string, options: InstallOptions): Promise<InstalledPlugin> {
-  const { name, range } = parseSpec(spec);
-  requirePluginName(name);
-
-  const packument = await fetchPackument(options.registry, name);
-  const version = resolveVersion(packument, range);
-  const tarball = await fetchTarball(options.registry, version);
-
-  const [installed] = await withStaging(store, async (root) => commit(store, [await stage(join(root, "0"), version, tarball, range)]));
+  const [installed] = await installPlugins(store, [spec], options);
   return installed!;
+}
+
+/** Installs several plugins as `installPlugin` does, all or nothing. */
+export async function installPlugins(store: PluginStore, specs: readonly string[], options: InstallOptions): Promise<InstalledPlugin[]> {
+  const requests = specs.map(parseSpec);
+  for (const { name } of requests) requirePluginName(name);
+  const names = requests.map((request) => request.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new MarketplaceError("INVALID_SPEC", `${duplicate} is requested twice; name each plugin once.`, { package: duplicate });
+
+  return withStaging(store, async (root) => {
+    const staged: StagedPlugin[] = [];
+    for (const [index, { name, range }] of requests.entries()) {
+      const version = resolveVersion(await fetchPackument(options.registry, name), range);
+      const tarball = await fetchTarball(options.registry, version);
+      staged.push(await stage(join(root, String(index)), version, tarball, range));
+    }
+    return commit(store, staged);
+  });
 }
 
 function similarNames(name: string, candidates: readonly string[]): string[] {

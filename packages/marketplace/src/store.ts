@@ -99,16 +99,33 @@ export async function loadPluginDir(dir: string, source: "store" | "dir" = "dir"
   return { name: packageJson.name, version: packageJson.version, dir: root, bundleFile, manifest: packageJson.checks, packageJson, source };
 }
 
+export interface ListOptions {
+  /**
+   * Rehash each plugin's files against the lockfile and report a modified
+   * plugin as a problem instead of loading it. On by default, so a plugin
+   * changed on disk after install never runs unnoticed.
+   */
+  verify?: boolean;
+}
+
 /**
- * Loads every plugin the lockfile lists. A plugin that fails to load becomes a
- * problem entry, so one broken plugin never hides the others.
+ * Loads every plugin the lockfile lists. A plugin that fails to load or, with
+ * `verify`, whose files differ from the lockfile becomes a problem entry, so
+ * one broken plugin never hides the others.
  */
-export async function listInstalledPlugins(store: PluginStore): Promise<{ plugins: InstalledPlugin[]; problems: PluginProblem[] }> {
+export async function listInstalledPlugins(store: PluginStore, options: ListOptions = {}): Promise<{ plugins: InstalledPlugin[]; problems: PluginProblem[] }> {
   const lockfile = await readLockfile(store.lockfile);
   const plugins: InstalledPlugin[] = [];
   const problems: PluginProblem[] = [];
   for (const [name, entry] of Object.entries(lockfile.plugins)) {
     try {
+      if (options.verify ?? true) {
+        const result = await verifyEntry(store, name, entry);
+        if (!result.ok) {
+          const paths = [...result.changed, ...result.missing, ...result.added].slice(0, 5).join(", ");
+          throw new MarketplaceError("INTEGRITY_MISMATCH", `The installed files of ${name}@${entry.version} differ from the lockfile (${paths}); reinstall it with "checks plugins install ${name}@${entry.version}".`, { package: name });
+        }
+      }
       const plugin = await loadPluginDir(pluginDir(store, name), "store");
       if (plugin.name !== name || plugin.version !== entry.version) {
         throw new MarketplaceError("NAME_MISMATCH", `The folder of ${name} contains ${plugin.name}@${plugin.version}, but the lockfile pins ${name}@${entry.version}; reinstall it with "checks plugins install ${name}@${entry.version}".`, { package: name });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   MarketplaceError,
   installPlugin,
+  installPlugins,
   listInstalledPlugins,
   pluginStore,
   publishPackage,
@@ -80,11 +81,28 @@ describe("installPlugin", () => {
   it("reports a broken plugin as a problem entry", async () => {
     const store = await emptyStore();
     const plugin = await installPlugin(store, "checks-plugin-alpha@1.0.0", { registry: registry.readConfig });
+    await installPlugin(store, "@site/checks-plugin-beta", { registry: registry.readConfig });
     await writeFile(join(plugin.dir, "package.json"), "{ broken");
 
-    const { plugins, problems } = await listInstalledPlugins(store);
-    expect(plugins).toEqual([]);
-    expect(problems.map((problem) => problem.name)).toEqual(["checks-plugin-alpha"]);
+    const verified = await listInstalledPlugins(store);
+    expect(verified.plugins.map((item) => item.name)).toEqual(["@site/checks-plugin-beta"]);
+    expect(verified.problems.map((problem) => problem.name)).toEqual(["checks-plugin-alpha"]);
+    expect(verified.problems[0]?.message).toContain("differ from the lockfile");
+
+    const unverified = await listInstalledPlugins(store, { verify: false });
+    expect(unverified.problems.map((problem) => problem.name)).toEqual(["checks-plugin-alpha"]);
+    expect(unverified.problems[0]?.message).toContain("package.json");
+  });
+
+  it("installs several plugins all or nothing", async () => {
+    const store = await emptyStore();
+    const error = await rejection(installPlugins(store, ["checks-plugin-alpha@1.0.0", "checks-plugin-missing"], { registry: registry.readConfig }));
+    expect(error.code).toBe("NOT_FOUND");
+    expect(await snapshot(store)).toEqual([]);
+
+    const installed = await installPlugins(store, ["checks-plugin-alpha@1.0.0", "@site/checks-plugin-beta"], { registry: registry.readConfig });
+    expect(installed.map((plugin) => plugin.name)).toEqual(["checks-plugin-alpha", "@site/checks-plugin-beta"]);
+    expect((await rejection(installPlugins(store, ["checks-plugin-alpha", "checks-plugin-alpha@1.0.0"], { registry: registry.readConfig }))).code).toBe("INVALID_SPEC");
   });
 
   it("updates to the newest matching version and removes", async () => {

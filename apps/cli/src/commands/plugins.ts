@@ -4,7 +4,7 @@ import { DEFAULT_PORT, readRegistryState } from "@checks/registry";
 import {
   MarketplaceError,
   fetchPackument,
-  installPlugin,
+  installPlugins,
   installSet,
   listInstalledPlugins,
   loadRegistryConfig,
@@ -130,7 +130,8 @@ Install verifies the sha512 integrity of each tarball, unpacks it without links
 or paths outside the plugin folder, never runs install scripts, checks the
 manifest and the plugin API version, and pins the exact version in the lockfile.
 With --set the set's signature must verify with a key added by "checks trust add".
-A rejected install leaves the installed plugins unchanged.
+Several plugins install all or nothing: a rejected install leaves the
+installed plugins unchanged.
 
 Examples:
   checks plugins install checks-plugin-example
@@ -146,10 +147,8 @@ Examples:
         return;
       }
       if (specs.length === 0) throw new UserError('Name the plugins to install, or a set with --set; for example "checks plugins install checks-plugin-example".');
-      for (const spec of specs) {
-        const plugin = await asUserError(installPlugin(context.store, spec, { registry: context.registry }));
-        print(`installed ${describePlugin(plugin)}`);
-      }
+      const installed = await asUserError(installPlugins(context.store, specs, { registry: context.registry }));
+      for (const plugin of installed) print(`installed ${describePlugin(plugin)}`);
     });
 
   plugins
@@ -179,7 +178,7 @@ Examples:
 
   plugins
     .command("list")
-    .description("List installed plugins with their pinned versions; broken plugins are listed with the reason.")
+    .description("List installed plugins with their pinned versions; broken or modified plugins are listed with the reason, and the exit code is 1.")
     .option("--json", "print the list as JSON")
     .action(async (flags: { json?: boolean }) => {
       const context = await marketplaceContext();
