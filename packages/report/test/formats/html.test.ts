@@ -56,7 +56,8 @@ async function visibleRows(page: Page): Promise<number> {
   return page.locator("table.findings tbody tr:visible").count();
 }
 
-describe("HTML format in Chromium", () => {
+// A shared 2-core machine can make a browser step slow, so each test gets 30 s instead of 5 s.
+describe("HTML format in Chromium", { timeout: 30_000 }, () => {
   it("shows the counts of the report", async () => {
     const { page, requests, consoleErrors } = await openReport(suppressedReport(), { color: false });
     expect(await text(page, "#count-findings")).toBe("7");
