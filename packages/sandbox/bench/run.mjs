@@ -1,11 +1,15 @@
 // Sandbox benchmarks: isolate start cost, per-call cost across the isolate
 // boundary, memory of an idle isolate, and 50 plugins against 1 plugin on the
 // same image data. Run with `pnpm bench` after `pnpm build`.
+import console from "node:console";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { URL, fileURLToPath } from "node:url";
+import { TextEncoder } from "node:util";
 import { build } from "esbuild";
 import { PluginManifestSchema } from "@checks/sdk/host";
 import { runPlugins } from "../dist/index.js";

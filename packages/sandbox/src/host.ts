@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { isAbsolute } from "node:path";
 import { RawFindingSchema } from "@checks/sdk/host";
 import type { RawFinding } from "@checks/sdk";
@@ -13,8 +14,9 @@ import type { CheckResult, PluginError, PluginJob, PluginResult, RunPluginsJob, 
 const WATCHDOG_GRACE_MS = 5000;
 
 /**
- * Runs plugins against one image in a runner process, one isolate per plugin,
- * and returns one result per plugin in the order given. A plugin that fails in
+ * Runs plugins against one image in runner processes (two by default, each
+ * taking the next plugin when it is free), one isolate per plugin, and returns
+ * one result per plugin in the order given. A plugin that fails in
  * any way gets an error result; a runner that dies is restarted for the
  * plugins after it. Rejects only for an invalid job (SandboxError INVALID_JOB)
  * or an image source the sandbox cannot open yet (NOT_IMPLEMENTED).
@@ -42,46 +44,60 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
   const imageMessage: HostMessage = { type: "image", data: filterImageData(job.image.data, declared) };
   const bundleFiles = job.plugins.map((plugin) => plugin.bundleFile);
   const isolateNetwork = job.isolateNetwork ?? true;
-  const results: PluginResult[] = [];
-  let session: RunnerSession | undefined;
+  const results: PluginResult[] = new Array(job.plugins.length);
   let runners = 0;
   let networkIsolated = true;
   let permissionModel = true;
+  let next = 0;
 
-  try {
-    for (const [pluginIndex, plugin] of job.plugins.entries()) {
-      emit({ type: "plugin-started", plugin: plugin.name });
-      const started = performance.now();
-      const { request, unknownChecks } = prepared[pluginIndex]!;
+  // Each worker owns one runner at a time and takes the next plugin until none
+  // is left, so a crash is always attributed to the plugin its runner was running.
+  const worker = async (): Promise<void> => {
+    let session: RunnerSession | undefined;
+    try {
+      for (let pluginIndex = next++; pluginIndex < job.plugins.length; pluginIndex = next++) {
+        const plugin = job.plugins[pluginIndex]!;
+        emit({ type: "plugin-started", plugin: plugin.name });
+        const started = performance.now();
+        const { request, unknownChecks } = prepared[pluginIndex]!;
 
-      let outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined;
-      if (request.checks.length > 0) {
-        if (!session?.alive) {
-          session?.close();
-          session = undefined;
-          try {
-            session = await RunnerSession.start(bundleFiles, isolateNetwork, imageMessage, emit);
-            runners++;
-            networkIsolated &&= session.networkIsolated;
-            permissionModel &&= session.ready.permissionModel;
-          } catch (error) {
-            if (!(error instanceof RunnerStartError)) throw error;
-            outcome = { kind: "start-failed", reason: error.message };
+        let outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined;
+        if (request.checks.length > 0) {
+          if (!session?.alive) {
+            session?.close();
+            session = undefined;
+            try {
+              session = await RunnerSession.start(bundleFiles, isolateNetwork, imageMessage, emit);
+              runners++;
+              networkIsolated &&= session.networkIsolated;
+              permissionModel &&= session.ready.permissionModel;
+            } catch (error) {
+              if (!(error instanceof RunnerStartError)) throw error;
+              outcome = { kind: "start-failed", reason: error.message };
+            }
           }
+          outcome ??= await session!.run(request, limits.pluginWallMs + WATCHDOG_GRACE_MS, plugin.name);
         }
-        outcome ??= await session!.run(request, limits.pluginWallMs + WATCHDOG_GRACE_MS, plugin.name);
-      }
 
-      const result = buildResult(plugin, request, unknownChecks, outcome, limits, performance.now() - started);
-      for (const check of result.checks) emit({ type: "check-finished", plugin: plugin.name, check: check.checkId, status: check.status });
-      emit({ type: "plugin-finished", plugin: plugin.name, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) });
-      results.push(result);
+        const result = buildResult(plugin, request, unknownChecks, outcome, limits, performance.now() - started);
+        for (const check of result.checks) emit({ type: "check-finished", plugin: plugin.name, check: check.checkId, status: check.status });
+        emit({ type: "plugin-finished", plugin: plugin.name, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) });
+        results[pluginIndex] = result;
+      }
+    } finally {
+      session?.close();
     }
-  } finally {
-    session?.close();
-  }
+  };
+
+  const workerCount = Math.max(1, Math.min(job.runners ?? defaultRunnerCount(), job.plugins.length));
+  await Promise.all(Array.from({ length: workerCount }, worker));
 
   return { networkIsolated: runners > 0 && networkIsolated, permissionModel: runners > 0 && permissionModel, plugins: results };
+}
+
+/** Two runners use both cores of a typical CI machine; more cost memory for a copy of the image data each. */
+function defaultRunnerCount(): number {
+  return Math.min(2, availableParallelism());
 }
 
 /** Splits the selected checks into those the manifest declares (sent to the runner) and unknown ids. */
@@ -199,6 +215,9 @@ function assertValidJob(job: RunPluginsJob): void {
   if (job.image?.kind !== "data" && job.image?.kind !== "path") problems.push('image.kind: expected "data" or "path"');
   if (job.image?.kind === "data" && (!job.image.data || !Array.isArray(job.image.data.files))) problems.push("image.data.files: expected an array");
   if (!Array.isArray(job.plugins)) problems.push("plugins: expected an array");
+  if (job.runners !== undefined && (!Number.isSafeInteger(job.runners) || job.runners < 1)) {
+    problems.push(`runners: received ${JSON.stringify(job.runners)}; use a whole number of at least 1`);
+  }
   for (const [index, plugin] of (Array.isArray(job.plugins) ? job.plugins : []).entries()) {
     if (typeof plugin?.name !== "string" || plugin.name === "") problems.push(`plugins[${index}].name: expected a package name`);
     if (typeof plugin?.bundleFile !== "string" || !isAbsolute(plugin.bundleFile)) {

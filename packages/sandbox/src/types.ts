@@ -45,6 +45,8 @@ export interface RunPluginsJob {
   onEvent?: (event: SandboxEvent) => void;
   /** Starts the runner inside `unshare -rn` when the kernel allows it. Defaults to true. */
   isolateNetwork?: boolean;
+  /** Runner processes that run plugins in parallel, each with its own copy of the declared image data. Defaults to 2, or 1 on a single CPU. */
+  runners?: number;
 }
 
 export interface SandboxRun {

@@ -202,7 +202,7 @@ const cases: EscapeCase[] = [
   { name: "load-syntax-error", rawBundle: "var __checksPlugin = {" },
 ];
 
-const CPU_MS = 1500;
+const CPU_MS = 3000;
 let run: SandboxRun;
 const byName = new Map<string, PluginResult>();
 

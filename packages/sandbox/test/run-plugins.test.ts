@@ -134,6 +134,7 @@ describe("runPlugins", () => {
     const run = await runPlugins({
       image: { kind: "data", data: testImage() },
       plugins: [pluginJob("checks-plugin-slow", slow, [{ id: "slow" }, { id: "after" }]), pluginJob("checks-plugin-fine", fine, [{ id: "fine" }])],
+      runners: 1,
       onEvent: (event) => {
         if (event.type === "runner-started") pids.push(event.pid);
         // Kills the runner while the endless check runs, as an out-of-memory kill would.
