@@ -1,6 +1,6 @@
 import { compileGlob, type FileRecord, type ImageData, type LayerEntryRecord, type SingularitySignature } from "@checks/sdk";
 import { SifError, SquashfsError } from "./errors.js";
-import { resolveInImage } from "./resolve.js";
+import { comparePaths, resolveInImage } from "./resolve.js";
 import { readSifLayout, type SifDescriptor } from "./sif/format.js";
 import { summarizeSignature, toSdkSignature } from "./sif/signatures.js";
 import {
@@ -119,7 +119,7 @@ export async function readSquashfsSource(source: ByteSource, options: SifReadOpt
 export function findPrimaryPartition(descriptors: readonly SifDescriptor[], file: string): SifDescriptor {
   const primary = descriptors.find((descriptor) => descriptor.dataType === SIF_DATA_PARTITION && descriptor.partition?.partType === PART_PRIMARY_SYSTEM);
   if (!primary) {
-    throw new SifError("NO_PRIMARY_PARTITION", "the SIF file has no primary system partition, so it holds no root filesystem to scan", undefined, file);
+    throw new SifError("NO_PRIMARY_PARTITION", "the SIF file has no primary system partition, so it contains no root filesystem to scan; inspect it with inspectSif", undefined, file);
   }
   if (primary.partition!.fsType !== FS_SQUASHFS) {
     throw new SifError(
@@ -140,7 +140,7 @@ interface CollectedFiles {
 
 async function collectFiles(reader: SquashfsReader, needs: readonly ContentNeed[]): Promise<CollectedFiles> {
   const entries = await reader.list();
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  entries.sort((a, b) => comparePaths(a.path, b.path));
   const patterns = needs.map((need) => ({ regex: compileGlob(need.glob), maxBytes: need.maxBytes }));
 
   const namesByInode = new Map<number, string[]>();

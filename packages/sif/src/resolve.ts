@@ -37,6 +37,12 @@ export function resolveInImage(entries: ReadonlyMap<string, LinkEntry>, path: st
   return "/" + resolved.join("/");
 }
 
+/** Orders paths by UTF-16 code units, the order of `Array.prototype.sort` without a comparator. */
+export function comparePaths(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function splitPath(path: string): string[] {
   return path.split("/").filter((part) => part !== "" && part !== ".");
 }

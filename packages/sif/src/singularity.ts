@@ -1,6 +1,7 @@
 import type { ImageConfig, SingularityMetadata, SingularitySignature } from "@checks/sdk";
+import { comparePaths } from "./resolve.js";
 
-/** Folder inside a Singularity image that holds its runtime metadata. */
+/** Folder inside a Singularity image that contains its runtime metadata. */
 export const SINGULARITY_DIR = "/.singularity.d";
 /** Maximum bytes read from one metadata file or SIF metadata object. */
 export const MAX_METADATA_FILE_BYTES = 1024 * 1024;
@@ -15,12 +16,14 @@ export interface SingularitySources {
   signatures: SingularitySignature[];
 }
 
-/** Builds the SingularityMetadata a check sees from the image's metadata files and SIF objects. */
+/** Builds the SingularityMetadata that checks read, from the image's metadata files and SIF objects. */
 export function buildSingularityMetadata(sources: SingularitySources): SingularityMetadata {
   const { files } = sources;
   const environmentScripts: Record<string, string> = {};
   const actions: Record<string, string> = {};
-  for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const paths = [...files.keys()].sort(comparePaths);
+  for (const path of paths) {
+    const text = files.get(path)!;
     if (path.startsWith(`${SINGULARITY_DIR}/env/`) && path.endsWith(".sh")) environmentScripts[path] = text;
     if (path.startsWith(`${SINGULARITY_DIR}/actions/`)) actions[path.slice(`${SINGULARITY_DIR}/actions/`.length)] = text;
   }

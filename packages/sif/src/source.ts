@@ -45,9 +45,9 @@ const CHUNK_SIZE = 64 * 1024;
 const CHUNK_CACHE_ENTRIES = 32;
 
 /**
- * A file read with positioned reads. Reads of up to one chunk go through a
- * small LRU cache of 64 KiB aligned chunks (2 MiB in all), because squashfs
- * metadata is read in many small pieces; larger reads go to the file directly.
+ * A file read with positioned reads. Squashfs metadata is read in many small
+ * pieces, so reads of up to 64 KiB go through an LRU cache of 32 aligned
+ * 64 KiB chunks. Larger reads go to the file directly.
  */
 export class FileSource implements ByteSource {
   private readonly chunks = new Map<number, Uint8Array>();

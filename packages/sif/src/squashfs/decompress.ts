@@ -77,7 +77,14 @@ async function decodeXz(input: Uint8Array, maxOutput: number, offset: number, fi
     }
   } catch (error) {
     if (error instanceof SquashfsError) throw error;
-    throw new SquashfsError("DECOMPRESSION_FAILED", `invalid xz block: ${(error as Error).message}`, offset, file, { cause: error });
+    const message = (error as Error).message;
+    // xz-embedded's XZ_OPTIONS_ERROR (6): the block uses a filter (a BCJ filter from mksquashfs -Xbcj) this build lacks.
+    if (/error code 6\b/.test(message)) {
+      throw new SquashfsError("UNSUPPORTED_COMPRESSION", "xz block uses a filter chain (BCJ) the xz decoder does not support; rebuild without -Xbcj", offset, file, {
+        cause: error,
+      });
+    }
+    throw new SquashfsError("DECOMPRESSION_FAILED", `invalid xz block: ${message}`, offset, file, { cause: error });
   }
   return concat(chunks, total);
 }

@@ -48,7 +48,7 @@ export interface Inode {
     fragment: number;
     fragmentOffset: number;
     blockCount: number;
-    /** Where the list of 32-bit block sizes starts, right after the inode. */
+    /** Position of the list of 32-bit block sizes, which follows the inode. */
     blockList: { position: number; offset: number };
   };
   linkTarget?: Uint8Array;
