@@ -8,7 +8,7 @@
  * The registry is --registry, else CHECKS_REGISTRY, else the embedded
  * registry of the checks data folder, started when it does not run. For the
  * embedded registry the local publisher user signs in; for another registry
- * CHECKS_REGISTRY_TOKEN holds the token, else the user's npm config applies.
+ * CHECKS_REGISTRY_TOKEN contains the token, else the user's npm config applies.
  * The token goes to pnpm through a temporary npmrc file (mode 0600) and is
  * never printed.
  */
@@ -36,7 +36,7 @@ const { values: flags } = parseArgs({
 });
 const root = resolve(flags.root ?? repoRoot);
 
-/** The data folder of the checks CLI: `$CHECKS_HOME/data`, else the XDG data folder. */
+/** Returns the data folder of the checks CLI: `$CHECKS_HOME/data`, else the XDG data folder. */
 function dataDir() {
   if (process.env.CHECKS_HOME) return join(process.env.CHECKS_HOME, "data");
   return join(process.env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "checks");

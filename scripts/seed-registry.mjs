@@ -29,7 +29,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-/** The data folder of the checks CLI: `$CHECKS_HOME/data`, else the XDG data folder. */
+/** Returns the data folder of the checks CLI: `$CHECKS_HOME/data`, else the XDG data folder. */
 function dataDir() {
   if (process.env.CHECKS_HOME) return join(process.env.CHECKS_HOME, "data");
   return join(process.env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "checks");

@@ -62,7 +62,7 @@ function marketplaceCode(result: Result): string | undefined {
 
 const PLUGINS = ["alpha", "beta"];
 
-/** A workspace of official plugins with one pending changeset, as a plugin repository has before a release. */
+/** Creates a git workspace of official plugins with one pending changeset, as a plugin repository has before a release. */
 async function createPluginWorkspace(dir: string): Promise<void> {
   await writeFile(join(dir, "package.json"), JSON.stringify({ name: "plugins-workspace", private: true, packageManager: "pnpm@10.34.9" }));
   await writeFile(join(dir, "pnpm-workspace.yaml"), "packages:\n  - plugins/*\n");

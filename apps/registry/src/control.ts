@@ -42,7 +42,7 @@ export async function readRegistryState(dir: string): Promise<RegistryState | un
   }
 }
 
-/** Returns true when `url` answers verdaccio's `/-/ping` within `timeoutMs`. */
+/** Returns true when `url` responds to verdaccio's `/-/ping` within `timeoutMs`. */
 export async function pingRegistry(url: string, timeoutMs = 2000): Promise<boolean> {
   try {
     const response = await fetch(`${url}/-/ping`, { signal: AbortSignal.timeout(timeoutMs) });
@@ -69,7 +69,7 @@ export interface RegistryStatus {
   logFile: string;
 }
 
-/** Reports whether the registry of `dir` runs and answers. A state file left by a dead process counts as stopped. */
+/** Reports whether the registry of `dir` runs and responds. A state file left by a dead process counts as stopped. */
 export async function registryStatus(dir: string): Promise<RegistryStatus> {
   const { logFile } = registryPaths({ dir });
   const state = await readRegistryState(dir);
@@ -83,7 +83,7 @@ export interface StartResult {
   started: boolean;
 }
 
-/** The compiled daemon entry; tests run this module from src, where only the TypeScript source exists. */
+/** Returns the compiled daemon entry. Tests run this module from src, where only the TypeScript source exists, so it falls back to dist. */
 function daemonScript(): string {
   const sibling = fileURLToPath(new URL("./daemon.js", import.meta.url));
   return existsSync(sibling) ? sibling : fileURLToPath(new URL("../dist/daemon.js", import.meta.url));
@@ -91,7 +91,7 @@ function daemonScript(): string {
 
 /**
  * Starts the registry of `options.dir` as a detached background process and
- * resolves once it answers, or reuses the one already running there. Its
+ * resolves once it responds, or reuses the one already running there. Its
  * output goes to `<dir>/registry.log`.
  */
 export async function startRegistryDaemon(options: RegistryOptions, timeoutMs = 30_000): Promise<StartResult> {
@@ -120,7 +120,7 @@ export async function startRegistryDaemon(options: RegistryOptions, timeoutMs = 
     if (state && state.pid === child.pid && (await pingRegistry(state.url))) return { state, started: true };
     await sleep(100);
   }
-  throw new RegistryError("START_TIMEOUT", `The registry did not answer within ${timeoutMs} ms; see ${paths.logFile}.`);
+  throw new RegistryError("START_TIMEOUT", `The registry did not respond within ${timeoutMs} ms; see ${paths.logFile}.`);
 }
 
 /** Stops the registry of `dir`; resolves to false when none was running. */
@@ -151,7 +151,7 @@ async function putUser(url: string, name: string, password: string, headers: Rec
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    throw new RegistryError("UNREACHABLE", `The registry at ${url} did not answer; start it with "checks registry start".`, { cause: error });
+    throw new RegistryError("UNREACHABLE", `The registry at ${url} did not respond; start it with "checks registry start".`, { cause: error });
   }
 }
 
@@ -179,7 +179,7 @@ const USER_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /**
  * Adds a user to the htpasswd file of the registry in `dir`, or sets the
  * password of an existing one, with a bcrypt hash. verdaccio rereads the
- * file on the next sign-in, so a running registry sees the change.
+ * file on the next sign-in, so a running registry picks up the change.
  */
 export async function addRegistryUser(dir: string, name: string, password: string): Promise<void> {
   if (!USER_PATTERN.test(name)) {

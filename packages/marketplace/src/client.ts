@@ -112,10 +112,10 @@ function checkStatus(status: number, body: Buffer, request: Request): void {
     throw new MarketplaceError("NOT_FOUND", `${request.packageName} was not found on ${request.registry.url}; check the name, or the registry configured for its scope.`, { package: request.packageName });
   }
   if (status === 401 || status === 403) {
-    throw new MarketplaceError("AUTH_REQUIRED", `${request.registry.url} refused ${request.what} of ${request.packageName} (HTTP ${status}); log in or set an auth token for this registry in the config file.`, { package: request.packageName });
+    throw new MarketplaceError("AUTH_REQUIRED", `${request.registry.url} denied access to ${request.what} of ${request.packageName} (HTTP ${status}); log in or set an auth token for this registry in the config file.`, { package: request.packageName });
   }
   const detail = body.subarray(0, 200).toString("utf8").replace(/\s+/g, " ");
-  throw new MarketplaceError("REGISTRY_ERROR", `${request.registry.url} answered HTTP ${status} to ${request.what} of ${request.packageName} (${detail}); retry later or ask the registry's operator.`, { package: request.packageName });
+  throw new MarketplaceError("REGISTRY_ERROR", `${request.registry.url} returned HTTP ${status} for ${request.what} of ${request.packageName} (${detail}); retry later or ask the registry's operator.`, { package: request.packageName });
 }
 
 function packageUrl(registryUrl: string, packageName: string): string {
@@ -151,7 +151,7 @@ export async function fetchPackument(config: RegistryConfig, packageName: string
     });
   }
   if (parsed.data.name !== packageName) {
-    throw new MarketplaceError("NAME_MISMATCH", `${registry.url} answered the request for ${packageName} with metadata of ${parsed.data.name}; the registry is misconfigured or compromised.`, { package: packageName });
+    throw new MarketplaceError("NAME_MISMATCH", `${registry.url} returned metadata of ${parsed.data.name} for the request for ${packageName}; the registry is misconfigured or compromised.`, { package: packageName });
   }
   return parsed.data;
 }
@@ -218,7 +218,7 @@ const SearchSchema = z.looseObject({
       z.looseObject({
         package: z.looseObject({
           name: z.string(),
-          // verdaccio 6 sends no version, only dist-tags.
+          // verdaccio 6.8.0 sends no version in search results, only dist-tags.
           version: z.string().optional(),
           "dist-tags": z.record(z.string(), z.string()).optional(),
           description: z.string().optional(),
@@ -256,7 +256,7 @@ export async function searchRegistry(config: RegistryConfig, text: string, optio
     .filter((hit) => hit.keywords.includes(keyword));
 }
 
-/** What `publishPackage` sends: the package.json of the version and its tarball. */
+/** Input of `publishPackage`: the package.json of the version and its tarball. */
 export interface PublishInput {
   packageJson: Record<string, unknown> & { name: string; version: string };
   tarball: Buffer;

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { MarketplaceError } from "./errors.js";
 
 /**
- * Which registry serves which packages, and the credentials for each. The
- * shape mirrors `.npmrc`: a default registry, per-scope registries and auth
+ * Registry settings: the registry of each package and the credentials for
+ * each registry. The shape mirrors `.npmrc`: a default registry, per-scope registries and auth
  * tokens keyed by the registry URL without its protocol.
  */
 export interface RegistryConfig {

@@ -29,7 +29,7 @@ export type MarketplaceErrorCode =
 
 /**
  * A failure of the marketplace client. `package` names the package concerned
- * when there is one; the message says what was wrong and what to do.
+ * when there is one; the message states what was wrong and what to do.
  */
 export class MarketplaceError extends Error {
   readonly code: MarketplaceErrorCode;

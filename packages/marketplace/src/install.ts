@@ -259,9 +259,9 @@ export interface UpdateResult {
 }
 
 /**
- * Updates installed plugins: one installed from a set follows the newest
- * version of that set; any other plugin moves to the highest version matching
- * the range it was installed with. Returns the plugins that changed version.
+ * Updates installed plugins and returns those that changed version. A plugin
+ * installed from a set follows the newest version of that set. Any other
+ * plugin moves to the highest version in the range it was installed with.
  */
 export async function updatePlugins(store: PluginStore, names: readonly string[] | undefined, options: SetInstallOptions): Promise<UpdateResult[]> {
   const lockfile = await readLockfile(store.lockfile);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MarketplaceError } from "./errors.js";
 
 const SetReferenceSchema = z.strictObject({
-  /** Where the set came from: its package spec or file path, fetched again by `update`. */
+  /** Origin of the set: its package spec or file path, fetched again by `update`. */
   source: z.string(),
   name: z.string(),
   version: z.string(),

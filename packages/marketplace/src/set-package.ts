@@ -9,7 +9,7 @@ import type { CuratedSet, UnsignedSet } from "./sets.js";
 import { packPackageTarball, readPackageTarball } from "./tar.js";
 import { parseSpec } from "./install.js";
 
-/** File that holds the signed set document inside a set package. */
+/** File that contains the signed set document inside a set package. */
 export const SET_FILE = "checks-set.json";
 /** Keyword of set packages, so a registry search can list them. */
 export const SET_KEYWORD = "checks-set";
@@ -43,7 +43,7 @@ export async function fetchSet(registry: RegistryConfig, spec: string): Promise<
   return { set: parseSet(file.data.toString("utf8"), source), source };
 }
 
-/** What `checks set create` takes: the set's identity and the plugins as `NAME@VERSION`. */
+/** Input of `createSet`: the set's identity and the plugins as `NAME@VERSION`. */
 export interface CreateSetInput {
   name: string;
   version: string;

@@ -51,12 +51,18 @@ export interface TrustedKey {
   addedAt: string;
 }
 
+/** Orders strings by UTF-16 code units, independent of the locale. */
+function compareCodeUnits(left: string, right: string): number {
+  if (left < right) return -1;
+  return left > right ? 1 : 0;
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)
-      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+      .sort(([left], [right]) => compareCodeUnits(left, right));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -69,7 +75,7 @@ function canonicalJson(value: unknown): string {
 export function canonicalSetBytes(set: UnsignedSet & { keyId: string }): Buffer {
   const { type, name, version, description, keyId } = set;
   const plugins = [...set.plugins]
-    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0))
+    .sort((left, right) => compareCodeUnits(left.name, right.name))
     .map(({ name: pluginName, version: pluginVersion, integrity }) => ({ name: pluginName, version: pluginVersion, integrity }));
   return Buffer.from(canonicalJson({ type, name, version, description, plugins, keyId }), "utf8");
 }

@@ -7,7 +7,7 @@ import { MarketplaceError } from "./errors.js";
 import { readLockfile } from "./lockfile.js";
 import type { LockEntry } from "./lockfile.js";
 
-/** Where installed plugins and their lockfile live. */
+/** Locations of the installed plugins and their lockfile. */
 export interface PluginStore {
   /** `<data>/plugins`; each plugin in a folder named after its package. */
   dir: string;
@@ -189,7 +189,7 @@ async function verifyEntry(store: PluginStore, name: string, entry: LockEntry): 
   return { name, version: entry.version, ok: changed.length + missing.length + added.length === 0, changed, missing, added };
 }
 
-/** An exclusive lock on the store, so two installs never interleave their moves. */
+/** Runs `action` while holding an exclusive lock on the store, so two installs never interleave their moves. */
 export async function withStoreLock<T>(store: PluginStore, action: () => Promise<T>): Promise<T> {
   await mkdir(store.dir, { recursive: true });
   const lock = join(store.dir, ".lock");

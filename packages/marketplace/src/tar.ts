@@ -47,7 +47,7 @@ function octal(header: Buffer, start: number, length: number, packageName: strin
   }
   const text = field(header, start, length).trim();
   if (text === "") return 0;
-  if (!/^[0-7]+$/.test(text)) throw invalid(packageName, `a header field holds "${text}" where an octal number belongs`);
+  if (!/^[0-7]+$/.test(text)) throw invalid(packageName, `a header field contains "${text}" instead of an octal number`);
   return parseInt(text, 8);
 }
 
