@@ -146,7 +146,8 @@ export class ZstdFrameScanner {
 
   private afterSkipped(): void {
     if (this.afterSkip === FrameState.Magic) this.expect(FrameState.Magic, 4);
-    else if (this.lastBlock) this.checksum ? this.expect(FrameState.Checksum, 4) : this.expect(FrameState.Magic, 4);
+    else if (this.lastBlock && this.checksum) this.expect(FrameState.Checksum, 4);
+    else if (this.lastBlock) this.expect(FrameState.Magic, 4);
     else this.expect(FrameState.BlockHeader, 3);
   }
 

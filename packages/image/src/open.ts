@@ -220,7 +220,8 @@ async function looksLikeArchive(path: string, compression: Compression, limits: 
   } catch (error) {
     if (names.length === 0) {
       if (error instanceof ImageError) throw error;
-      throw new ImageError("DECOMPRESSION_FAILED", `${path} could not be decompressed: ${(error as Error).message}.`, { file: path, cause: error });
+      const truncated = /unexpected end/i.test((error as Error).message);
+      throw new ImageError(truncated ? "TRUNCATED" : "DECOMPRESSION_FAILED", `${path} could not be decompressed: ${(error as Error).message}.`, { file: path, cause: error });
     }
   } finally {
     source.destroy();
@@ -335,7 +336,7 @@ interface Candidate {
   platform?: Partial<Platform>;
 }
 
-async function openOciLayout(
+export async function openOciLayout(
   ref: string,
   parsed: ParsedRef,
   container: Container,
@@ -529,9 +530,13 @@ function repoTagMatches(tag: string, want: string): boolean {
   return short === want || short.endsWith(`:${want}`) && !want.includes(":") || short === `${want}:latest`;
 }
 
-async function openDockerArchive(ref: string, parsed: ParsedRef, container: Container, limits: ImageLimits, wanted: Platform | undefined): Promise<{ image: OpenedImage; plan: ImagePlan }> {
+export async function openDockerArchive(ref: string, parsed: ParsedRef, container: Container, limits: ImageLimits, wanted: Platform | undefined): Promise<{ image: OpenedImage; plan: ImagePlan }> {
   const notes: string[] = [];
-  const manifest = (await readJsonFile(container, "manifest.json", limits)) as Json[];
+  const raw = await readJsonFile(container, "manifest.json", limits);
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((item) => isObject(item) && Array.isArray(item.Layers))) {
+    throw new ImageError("INVALID_MANIFEST", `manifest.json of ${parsed.path} is not a list of images with Layers.`, { file: parsed.path });
+  }
+  const manifest = raw as Json[];
   let entries = manifest;
   if (parsed.reference !== undefined) {
     const want = parsed.reference;

@@ -5,7 +5,7 @@
  * (security.capability) are not seen: NOTE: use an image or a tar with
  * --xattrs when capabilities matter.
  */
-import { constants } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { lstat, open, opendir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { ImageLimits } from "./limits.js";
@@ -16,7 +16,7 @@ import type { TarEntry, TarEntryType } from "./tar.js";
 
 type Emit = (entry: TarEntry, content?: Uint8Array, truncated?: boolean) => void;
 
-function typeOf(stats: import("node:fs").Stats): TarEntryType | undefined {
+function typeOf(stats: Stats): TarEntryType | undefined {
   if (stats.isFile()) return "file";
   if (stats.isDirectory()) return "directory";
   if (stats.isSymbolicLink()) return "symlink";

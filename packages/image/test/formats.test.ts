@@ -127,7 +127,7 @@ describe("OCI image layout", () => {
     const layer = blob(layerA, LAYER_TAR);
     simpleLayout(dir, [layer]);
     const tampered = Uint8Array.from(layer.data);
-    tampered[600] ^= 1;
+    tampered[600] = tampered[600]! ^ 1;
     writeFileSync(join(dir, "blobs/sha256", layer.digest.slice(7)), tampered);
     const image = await openImage(dir);
     const error = await readImage(image, { content: [], rawLayers: false }).catch((e: ImageError) => e);
@@ -207,7 +207,7 @@ describe("OCI image layout", () => {
   it("lists the available platforms when the requested one is missing", async () => {
     const dir = scratchDir();
     multiPlatform(dir, { attestation: true });
-    const error = await openImage(dir, { platform: "linux/s390x" }).catch((e: ImageError) => e);
+    const error = (await openImage(dir, { platform: "linux/s390x" }).catch((e: ImageError) => e)) as ImageError;
     expect(error).toMatchObject({ code: "PLATFORM_NOT_FOUND", available: ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"] });
     expect(error.message).toContain("linux/arm/v7");
   });
