@@ -6,9 +6,10 @@ import { register as registerTrust } from "./trust.js";
 import { register as registerRegistry } from "./registry.js";
 import { register as registerDb } from "./db.js";
 import { register as registerSbom } from "./sbom.js";
+import { register as registerInspect } from "./inspect.js";
 
 /** A command module: adds one top-level command (with its subcommands) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every top-level command, in the order `checks --help` lists them. */
-export const commands: RegisterCommand[] = [registerRun, registerPlugins, registerSet, registerTrust, registerRegistry, registerDb, registerSbom];
+export const commands: RegisterCommand[] = [registerRun, registerPlugins, registerSet, registerTrust, registerRegistry, registerDb, registerSbom, registerInspect];
