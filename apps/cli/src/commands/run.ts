@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve, dirname } from "node:path";
-import { Command, Option } from "commander";
+import type { Command} from "commander";
+import { Option } from "commander";
 import type { Level, Severity } from "@checks/sdk";
 import { SEVERITIES } from "@checks/sdk";
 import { SelectionError, scan } from "@checks/engine";
