@@ -5,6 +5,7 @@ testCheck(vcsAndBuildLeftovers, {
   valid: [
     { name: "application without metadata", image: { files: { "/app/main.py": "x", "/app/.gitignore": "*.pyc\n", "/app/.github/workflows/ci.yml": "x" } } },
     { name: "cvs folder without Entries", image: { files: { "/usr/share/doc/CVS": { type: "directory" } } } },
+    { name: "empty temporary folders", image: { files: { "/tmp": { type: "directory", mode: 0o1777 }, "/var/tmp/.X11-unix": { type: "directory" } } } },
   ],
   invalid: [
     {
@@ -28,6 +29,14 @@ testCheck(vcsAndBuildLeftovers, {
         { messageId: "buildLeftover", path: "/app/.vscode" },
         { messageId: "buildLeftover", path: "/app/infra/terraform.tfstate" },
         { messageId: "buildLeftover", path: "/app/npm-debug.log" },
+      ],
+    },
+    {
+      name: "files left in temporary folders",
+      image: { files: { "/tmp/build/app.tar.gz": new Uint8Array(2048), "/tmp/npm-1234/log": "x", "/var/tmp/core.123": "x" } },
+      findings: [
+        { messageId: "tempFiles", path: "/tmp", data: { count: 2, size: 3 } },
+        { messageId: "tempFiles", path: "/var/tmp", data: { count: 1 } },
       ],
     },
   ],
