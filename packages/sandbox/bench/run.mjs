@@ -4,7 +4,7 @@
 import console from "node:console";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir, cpus } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
@@ -83,8 +83,8 @@ function imageData(count) {
 }
 
 /**
- * Two workloads: "one-file" reads /etc/passwd, like most configuration checks;
- * "walk" walks and reads every file under /etc, 2000 files of 1 KiB at the default size.
+ * Two workloads. "one-file" reads /etc/passwd, like most configuration checks.
+ * "walk" walks and reads every file under /etc: 2000 files of 1 KiB at the default size.
  */
 const WORKLOADS = {
   "one-file": {
@@ -145,7 +145,8 @@ async function pluginScaling(fileCount, runs, workload) {
 }
 
 const fileCount = Number(process.env.BENCH_FILES ?? 20000);
-console.log(`node ${process.versions.node}, ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}`);
+const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
+console.log(`node ${process.versions.node}, ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, load average ${load()}`);
 console.log(`isolate start (create, context, bootstrap), median of 50: ${ms(isolateStart(50))}`);
 console.log(`call into the isolate (JSON string in and out), mean of 10000: ${(bridgeCall(10000) * 1000).toFixed(1)} µs`);
 const memory = idleMemory(20);
@@ -157,3 +158,4 @@ for (const workload of Object.keys(WORKLOADS)) {
       `1 plugin ${ms(scaling.one)}, 50 plugins ${ms(scaling.fifty)}, ratio ${(scaling.fifty / scaling.one).toFixed(2)}x`,
   );
 }
+console.log(`load average at the end: ${load()}`);

@@ -3,7 +3,7 @@ import type { Capability, FileRecord, ImageData, LayerRecord } from "@checks/sdk
 import type { CheckManifest } from "@checks/sdk/host";
 import { resolvePath } from "./sdk-paths.js";
 
-/** What one check declared, in the form the SDK's view enforces. */
+/** Needs of one check, in the form the SDK's view enforces. */
 export interface DeclaredNeeds {
   paths: readonly string[];
   content: readonly string[];
@@ -14,7 +14,9 @@ export interface DeclaredNeeds {
 /** Converts a manifest check's needs (`content: true` means every declared path) into DeclaredNeeds. */
 export function needsFromManifest(check: CheckManifest): DeclaredNeeds {
   const paths = check.needs.paths;
-  const content = check.needs.content === true ? paths : check.needs.content === false ? [] : check.needs.content;
+  let content: readonly string[] = [];
+  if (check.needs.content === true) content = paths;
+  else if (Array.isArray(check.needs.content)) content = check.needs.content;
   return { paths, content, maxBytes: check.needs.maxBytes, capabilities: check.needs.capabilities };
 }
 
@@ -60,7 +62,7 @@ export function filterImageData(data: ImageData, declared: readonly DeclaredNeed
 
   const filtered: ImageData = {
     info: { ...data.info },
-    files: [...kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    files: [...kept.values()].sort(byPath),
   };
   if (data.osRelease) filtered.osRelease = data.osRelease;
   if (capabilities.has("config") && data.config) filtered.config = data.config;
@@ -167,6 +169,11 @@ function copyRecord<T extends { content?: Uint8Array; contentTruncated?: boolean
     copy.contentTruncated = true;
   }
   return copy;
+}
+
+function byPath(a: FileRecord, b: FileRecord): number {
+  if (a.path === b.path) return 0;
+  return a.path < b.path ? -1 : 1;
 }
 
 function unique(values: readonly string[]): string[] {

@@ -195,9 +195,9 @@ function validateCheck(plugin: string, checkId: string, received: RunnerCheck, l
     result.error = pluginError(received.error.code, plugin, received.error.phase, received.error.message, checkId);
   } else if (problems.length > 0) {
     result.status = "error";
-    const shown = problems.slice(0, 5).join("\n");
+    const listed = problems.slice(0, 5).join("\n");
     const more = problems.length > 5 ? `\n(${problems.length - 5} more)` : "";
-    result.error = pluginError("INVALID_FINDING", plugin, "report", `${problems.length} findings failed validation and were dropped:\n${shown}${more}`, checkId);
+    result.error = pluginError("INVALID_FINDING", plugin, "report", `${problems.length} findings failed validation and were dropped:\n${listed}${more}`, checkId);
   } else {
     result.status = findings.length > 0 ? "failed" : "passed";
   }

@@ -2,14 +2,14 @@
  * Code that runs inside each plugin's isolate before the plugin bundle. The
  * build bundles it with the SDK into one script. It keeps the image data and
  * the plugin object in closures, so plugin code reaches neither through a
- * global, and it hands every result back as a JSON string: the runner never
- * touches an object that plugin code could have shaped (getters, proxies).
+ * global. It hands every result back as a JSON string, so the runner never
+ * touches an object that plugin code could have shaped with getters or proxies.
  */
 import "./globals.js";
 import { FileIndex, runCheck } from "@checks/sdk";
 import type { AnyCheck, CheckRunResult, ImageData, MessageTable } from "@checks/sdk";
 
-/** What the runner passes to `startCheck`, as JSON. */
+/** Request the runner passes to `startCheck`, as JSON. */
 interface CheckRequest {
   checkId: string;
   needs: AnyCheck["needs"];

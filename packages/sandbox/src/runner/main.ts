@@ -1,10 +1,10 @@
 /**
  * Entry point of the runner process. The host starts it under Node's
- * permission model (no fs write, no child processes, no workers, fs read only
- * for this file, the bootstrap, isolated-vm and the plugin bundles) and, where
- * the kernel allows it, in a network namespace with only loopback. It receives
- * the image data and then one plugin at a time over the IPC channel, and runs
- * each plugin in its own isolate.
+ * permission model: no fs write, no child processes, no workers, and fs read
+ * only for this file, the bootstrap, isolated-vm and the plugin bundles.
+ * Where the kernel allows it, the runner has a network namespace with only
+ * loopback. It receives the image data and then one plugin at a time over the
+ * IPC channel, and runs each plugin in its own isolate.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,6 +13,7 @@ import type ivm from "isolated-vm";
 import type { HostMessage } from "../protocol.js";
 import { RunnerCache } from "./cache.js";
 import { runPlugin } from "./run-plugin.js";
+import type { PluginOutcome } from "./run-plugin.js";
 
 interface PermissionApi {
   has(scope: string, reference?: string): boolean;
@@ -40,9 +41,16 @@ process.on("message", (message: HostMessage) => {
     return;
   }
   if (message.type === "plugin") {
-    const outcome = runPlugin(isolatedVm, message, cache, bootstrapSource, (checkId) => {
-      send({ type: "check-started", pluginIndex: message.pluginIndex, checkId });
-    });
+    let outcome: PluginOutcome;
+    try {
+      outcome = runPlugin(isolatedVm, message, cache, bootstrapSource, (checkId) => {
+        send({ type: "check-started", pluginIndex: message.pluginIndex, checkId });
+      });
+    } catch (error) {
+      // An internal failure of the runner, reported like a crash so the scan goes on.
+      const reason = `The runner failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 4096);
+      outcome = { durationMs: 0, error: { code: "RUNNER_CRASHED", phase: "run", message: reason }, checks: [] };
+    }
     send({ type: "plugin-result", pluginIndex: message.pluginIndex, ...outcome });
   }
 });

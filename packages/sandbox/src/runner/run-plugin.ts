@@ -12,7 +12,7 @@ export interface PluginOutcome {
   checks: RunnerCheck[];
 }
 
-/** Longest result JSON accepted from one check, in characters. */
+/** Maximum length of the result JSON accepted from one check, in characters. */
 const MAX_RESULT_CHARS = 32 * 1024 * 1024;
 
 interface BootstrapFunctions {
@@ -34,8 +34,9 @@ class IsolateFailure extends Error {
 
 /**
  * Runs the selected checks of one plugin in a fresh isolate and returns their
- * results. Never throws: every failure becomes an error attributed to the
- * plugin, the check and the phase.
+ * results. Failures of the plugin become errors attributed to the plugin, the
+ * check and the phase. It throws only for a failure of the runner itself, such
+ * as an isolate that cannot be created.
  */
 export function runPlugin(
   isolatedVm: typeof ivm,
