@@ -111,16 +111,11 @@ export async function writeSyntheticTree(root: string, options: { smallFiles: nu
 
   writeSingularityDir(root);
 
-  let xattrsSet = false;
-  try {
-    execFileSync("setfattr", ["-n", "user.comment", "-v", "hello", join(etc, "passwd")], { stdio: "ignore" });
-    execFileSync("setfattr", ["-n", "user.big", "-v", "0x" + "ab".repeat(3000), join(etc, "passwd")], { stdio: "ignore" });
-    execFileSync("setfattr", ["-n", "security.capability", "-v", "0x0100000200100000000000000000000000000000", join(bin, "wall")], { stdio: "ignore" });
-    execFileSync("setfattr", ["-n", "user.dir", "-v", "on-a-directory", data], { stdio: "ignore" });
-    xattrsSet = true;
-  } catch {
-    xattrsSet = false;
-  }
+  const xattrsSet =
+    trySetXattr(join(etc, "passwd"), "user.comment", "hello") &&
+    trySetXattr(join(etc, "passwd"), "user.big", "0x" + "ab".repeat(3000)) &&
+    trySetXattr(join(bin, "wall"), "security.capability", "0x0100000200100000000000000000000000000000") &&
+    trySetXattr(data, "user.dir", "on-a-directory");
   return { smallFiles: options.smallFiles, xattrsSet, socketCreated };
 }
 
@@ -143,6 +138,16 @@ export function writeSingularityDir(root: string): void {
   symlinkSync(".singularity.d/runscript", join(root, "singularity"));
   symlinkSync(".singularity.d/env/90-environment.sh", join(root, "environment"));
   symlinkSync("../runscript", join(dir, "actions", "run-link"));
+}
+
+/** Sets an extended attribute with setfattr (Debian package `attr`); returns false when that fails. */
+export function trySetXattr(path: string, name: string, value: string): boolean {
+  try {
+    execFileSync("setfattr", ["-n", name, "-v", value, path], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs mksquashfs on `source` with the given extra arguments. */
