@@ -190,7 +190,7 @@ export class SquashfsReader {
       throw new SquashfsError("LIMIT_EXCEEDED", `more than ${this.limits.maxContentBytes} bytes of file content read`, inode.position, this.file);
     }
 
-    const content = new Uint8Array(total);
+    const content = this.allocate(total, entry.path, inode.position);
     const blocksNeeded = Math.min(data.blockCount, Math.ceil(total / blockSize));
     const cursor = new MetadataCursor(this.metadata, data.blockList.position, data.blockList.offset);
     const sizes = blocksNeeded > 0 ? await cursor.view(blocksNeeded * 4) : undefined;
@@ -232,6 +232,16 @@ export class SquashfsReader {
       content.set(fragment.subarray(data.fragmentOffset, data.fragmentOffset + (total - tailStart)), tailStart);
     }
     return { content, truncated: total < inode.fileSize };
+  }
+
+  private allocate(length: number, path: string, position: number): Uint8Array {
+    try {
+      return new Uint8Array(length);
+    } catch (error) {
+      throw new SquashfsError("LIMIT_EXCEEDED", `${path}: cannot allocate ${length} bytes for its content; request less with maxBytes`, position, this.file, {
+        cause: error,
+      });
+    }
   }
 
   private async fragmentBlock(index: number, inode: Inode): Promise<Uint8Array> {
