@@ -1,4 +1,4 @@
-import type { OsRelease } from "@checks/sdk";
+import type { ImageView, OsRelease } from "@checks/sdk";
 
 /** Distribution families that ship different sets of setuid, setgid and capability-bearing files. */
 export type Family = "debian" | "alpine" | "rhel";
@@ -35,4 +35,35 @@ export function detectDistribution(release: Readonly<OsRelease> | undefined): Di
  */
 export function canonicalSystemPath(path: string): string {
   return path.replace(/^\/(bin|sbin|lib|lib32|lib64|libx32)\//, "/usr/$1/");
+}
+
+/** Where os-release lives; checks that detect the distribution declare content access to both. */
+export const OS_RELEASE_PATHS = ["/etc/os-release", "/usr/lib/os-release"];
+
+/** Parses os-release text: `KEY=value` lines, values optionally quoted. */
+export function parseOsRelease(text: string): OsRelease {
+  const fields: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) fields[match[1]!] = match[2]!.replace(/^(["'])(.*)\1$/, "$2");
+  }
+  const release: OsRelease = { fields };
+  if (fields.ID) release.id = fields.ID;
+  if (fields.ID_LIKE) release.idLike = fields.ID_LIKE.split(/\s+/);
+  if (fields.PRETTY_NAME) release.prettyName = fields.PRETTY_NAME;
+  return release;
+}
+
+/**
+ * Detects the image's distribution from the os-release the host collected or,
+ * when the host collected none, from the image's own os-release file.
+ */
+export function distributionOf(image: ImageView): Distribution {
+  let release = image.osRelease();
+  for (const path of OS_RELEASE_PATHS) {
+    if (release) break;
+    const text = image.files.readText(path);
+    if (text !== undefined) release = parseOsRelease(text);
+  }
+  return detectDistribution(release);
 }

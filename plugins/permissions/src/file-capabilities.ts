@@ -1,6 +1,6 @@
 import { defineCheck } from "@checks/sdk";
 import { decodeCapabilities } from "./capability-xattr.js";
-import { canonicalSystemPath, detectDistribution } from "./distribution.js";
+import { OS_RELEASE_PATHS, canonicalSystemPath, distributionOf } from "./distribution.js";
 import type { Family } from "./distribution.js";
 
 /** Capabilities that are equivalent or close to full root on their own. */
@@ -59,9 +59,9 @@ export const fileCapabilities = defineCheck({
   },
   remediation:
     "Remove the attribute with `setcap -r FILE` unless the program needs it, and grant only the capability it needs. Prefer granting capabilities to the container at run time (`--cap-add`) over baking them into files.",
-  needs: { paths: ["/**"] },
+  needs: { paths: ["/**"], content: OS_RELEASE_PATHS, maxBytes: 64 * 1024 },
   run({ image, report }) {
-    const distribution = detectDistribution(image.osRelease());
+    const distribution = distributionOf(image);
     const expected = distribution.family ? EXPECTED[distribution.family] : {};
 
     for (const file of image.files.walk("/**", { types: ["file"] })) {

@@ -1,6 +1,6 @@
 import { defineCheck, isSetgid, isSetuid, matchAny } from "@checks/sdk";
 import { z } from "zod/mini";
-import { canonicalSystemPath, detectDistribution } from "./distribution.js";
+import { OS_RELEASE_PATHS, canonicalSystemPath, distributionOf } from "./distribution.js";
 import { specialBitTable } from "./special-bits-table.js";
 
 export const setuidFiles = defineCheck({
@@ -22,13 +22,13 @@ export const setuidFiles = defineCheck({
   },
   remediation:
     "Remove the bit with `chmod u-s,g-s FILE` in the build step that creates the file, or remove the file. A program that needs a privilege is better given one file capability than setuid root.",
-  needs: { paths: ["/**"] },
+  needs: { paths: ["/**"], content: OS_RELEASE_PATHS, maxBytes: 64 * 1024 },
   options: z.object({
     /** Globs of further files to treat as expected, for example a site's own setuid helper. */
     allow: z._default(z.array(z.string()), []),
   }),
   run({ image, options, report, note }) {
-    const distribution = detectDistribution(image.osRelease());
+    const distribution = distributionOf(image);
     if (distribution.family === undefined) {
       note(`No known distribution family in os-release (${distribution.name}); files of every known family count as expected.`);
     }

@@ -71,3 +71,19 @@ testCheck(setuidFiles, {
     },
   ],
 });
+
+testCheck(setuidFiles, {
+  invalid: [
+    {
+      name: "os-release read from the image",
+      image: {
+        files: {
+          "/usr/lib/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n',
+          "/etc/os-release": { symlink: "../usr/lib/os-release" },
+          "/usr/bin/su": setuid(),
+        },
+      },
+      findings: [{ messageId: "expectedSetuid", path: "/usr/bin/su", data: { distribution: "Debian GNU/Linux 12 (bookworm)" } }],
+    },
+  ],
+});
