@@ -37,7 +37,7 @@ export function canonicalSystemPath(path: string): string {
   return path.replace(/^\/(bin|sbin|lib|lib32|lib64|libx32)\//, "/usr/$1/");
 }
 
-/** Where os-release lives; checks that detect the distribution declare content access to both. */
+/** Locations of os-release. Checks that detect the distribution declare content access to both. */
 export const OS_RELEASE_PATHS = ["/etc/os-release", "/usr/lib/os-release"];
 
 /** Parses os-release text: `KEY=value` lines, values optionally quoted. */
