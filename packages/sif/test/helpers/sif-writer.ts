@@ -72,7 +72,9 @@ export function writeSif(objects: readonly SifObjectInput[], options: { arch?: s
     bytes[at + 4] = object.unused ? 0 : 1;
     view.setUint32(at + 5, object.id ?? index + 1, true);
     view.setUint32(at + 9, object.group ? (0xf0000000 | object.group) >>> 0 : 0xf0000000, true);
-    const link = object.link ? (object.link.group ? (0xf0000000 | object.link.id) >>> 0 : object.link.id) : 0;
+    let link = 0;
+    if (object.link?.group) link = (0xf0000000 | object.link.id) >>> 0;
+    else if (object.link) link = object.link.id;
     view.setUint32(at + 13, link, true);
     view.setBigInt64(at + 17, BigInt(offset), true);
     view.setBigInt64(at + 25, BigInt(object.data.length), true);

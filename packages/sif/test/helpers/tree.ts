@@ -12,11 +12,11 @@ export interface TreeFacts {
 }
 
 /**
- * Writes a synthetic root filesystem into `root`: thousands of small files
- * with random content (so each needs its own fragment space), long and
- * non-ASCII names, setuid/setgid/sticky modes, owners, hardlinks, symlinks,
- * a FIFO, a socket, a sparse file, multi-block files and, where setfattr
- * works, xattrs. A /.singularity.d folder makes it a Singularity image.
+ * Writes a synthetic root filesystem into `root`. It has thousands of small
+ * files with random content, so each tail needs its own fragment space. It
+ * also has long and non-ASCII names, setuid, setgid and sticky modes, owners,
+ * hardlinks, symlinks, a FIFO, a socket, sparse and multi-block files, xattrs
+ * where setfattr works, and a /.singularity.d folder.
  */
 export async function writeSyntheticTree(root: string, options: { smallFiles: number }): Promise<TreeFacts> {
   mkdirSync(root, { recursive: true });
