@@ -121,7 +121,7 @@ async function runCommand(images: string[], flags: RunFlags): Promise<number> {
   for (const problem of plugins.problems) process.stderr.write(`checks: plugin ${problem.name} was not loaded: ${problem.message}\n`);
   if (plugins.sources.length === 0) {
     throw new UserError(
-      `No plugins are installed in ${dirs.data}. Install the official set with "checks plugins install --set official", one plugin with "checks plugins install NAME", or load a folder with --plugin-dir.`,
+      `No plugins are installed in ${dirs.data}. Install a signed set with "checks plugins install --set NAME", one plugin with "checks plugins install NAME", or load a folder with --plugin-dir.`,
     );
   }
 
