@@ -20,4 +20,4 @@ export type { SquashfsEntry, SquashfsOpenOptions } from "./squashfs/reader.js";
 export type { Superblock } from "./squashfs/superblock.js";
 export { FileSource, MemorySource, SliceSource } from "./source.js";
 export type { ByteSource } from "./source.js";
-export { buildSingularityMetadata, deriveImageConfig, parseEnvironmentScript, parseLabels } from "./singularity.js";
+export { buildSingularityMetadata, deriveImageConfig, parseEnvironmentScript, parseLabels, parseOciRunscript } from "./singularity.js";

@@ -59,8 +59,9 @@ export function buildSingularityMetadata(sources: SingularitySources): Singulari
 /**
  * Derives an image configuration from Singularity metadata, so checks written
  * for Docker/OCI configs see the same facts: environment, labels, and the
- * runscript as the command. Singularity runs containers as the calling user,
- * so `user` stays unset.
+ * runscript as the command. A runscript generated from a Docker image sets
+ * OCI_ENTRYPOINT and OCI_CMD, which become `entrypoint` and `cmd`. Singularity
+ * runs containers as the calling user, so `user` stays unset.
  */
 export function deriveImageConfig(metadata: SingularityMetadata, options: { architecture?: string; createdAt?: number }): ImageConfig {
   const config: ImageConfig = {
@@ -71,7 +72,12 @@ export function deriveImageConfig(metadata: SingularityMetadata, options: { arch
     history: [],
     os: "linux",
   };
-  if (metadata.runscript !== undefined) config.cmd = [`${SINGULARITY_DIR}/runscript`];
+  if (metadata.runscript !== undefined) {
+    const oci = parseOciRunscript(metadata.runscript);
+    if (oci.entrypoint !== undefined) config.entrypoint = oci.entrypoint;
+    if (oci.cmd !== undefined) config.cmd = oci.cmd;
+    else if (oci.entrypoint === undefined) config.cmd = [`${SINGULARITY_DIR}/runscript`];
+  }
   if (options.architecture !== undefined && options.architecture !== "unknown") config.architecture = options.architecture;
   const created = options.createdAt === undefined || options.createdAt <= 0 ? undefined : new Date(options.createdAt * 1000);
   // Go's zero time (deterministic builds) is negative and dates past year 275760 are invalid, so both are left out.
@@ -114,6 +120,24 @@ function literalValue(raw: string): string | undefined {
   }
   const word = raw.split(/\s|;/, 1)[0] ?? "";
   return /[$`\\"'(]/.test(word) ? undefined : word;
+}
+
+/**
+ * Reads OCI_ENTRYPOINT and OCI_CMD from a runscript that Singularity generated
+ * from a Docker image, for example `OCI_CMD='"nginx" "-g" "daemon off;"'`.
+ * An empty value (`OCI_CMD=''`) counts as unset.
+ */
+export function parseOciRunscript(runscript: string): { entrypoint?: string[]; cmd?: string[] } {
+  const result: { entrypoint?: string[]; cmd?: string[] } = {};
+  for (const line of runscript.split(/\r?\n/)) {
+    const match = /^\s*(OCI_ENTRYPOINT|OCI_CMD)='([^']*)'\s*$/.exec(line);
+    if (!match) continue;
+    const words = [...match[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((word) => word[1]!.replace(/\\(.)/g, "$1"));
+    if (words.length === 0) continue;
+    if (match[1] === "OCI_ENTRYPOINT") result.entrypoint = words;
+    else result.cmd = words;
+  }
+  return result;
 }
 
 /** Parses a labels JSON object; non-string values are kept as their JSON text. */

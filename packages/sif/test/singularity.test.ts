@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSingularityMetadata, deriveImageConfig, parseEnvironmentScript, parseLabels } from "../src/index.js";
+import { buildSingularityMetadata, deriveImageConfig, parseEnvironmentScript, parseLabels, parseOciRunscript } from "../src/index.js";
 import { resolveInImage } from "../src/resolve.js";
 
 describe("parseEnvironmentScript", () => {
@@ -41,6 +41,16 @@ describe("parseLabels", () => {
   });
 });
 
+describe("parseOciRunscript", () => {
+  it("reads quoted words with escapes", () => {
+    expect(parseOciRunscript(`OCI_CMD='"echo" "a \\"quoted\\" word"'`)).toEqual({ cmd: ["echo", 'a "quoted" word'] });
+  });
+
+  it.each([["#!/bin/sh\nexec /bin/bash\n"], ["OCI_CMD=''"], ['OCI_CMD="not single quoted"']])("finds nothing in %j", (runscript) => {
+    expect(parseOciRunscript(runscript)).toEqual({});
+  });
+});
+
 describe("resolveInImage", () => {
   const entries = new Map<string, { type: string; linkTarget?: string }>([
     ["/", { type: "directory" }],
@@ -75,6 +85,20 @@ describe("deriveImageConfig", () => {
   it("uses the runscript as the command", () => {
     const metadata = buildSingularityMetadata({ files: new Map([["/.singularity.d/runscript", "#!/bin/sh\n"]]), signatures: [] });
     expect(deriveImageConfig(metadata, {}).cmd).toEqual(["/.singularity.d/runscript"]);
+  });
+
+  it("uses OCI_ENTRYPOINT and OCI_CMD", () => {
+    const runscript = `#!/bin/sh\nOCI_ENTRYPOINT='"/docker-entrypoint.sh"'\nOCI_CMD='"nginx" "-g" "daemon off;"'\nexec "$@"\n`;
+    const config = deriveImageConfig(buildSingularityMetadata({ files: new Map([["/.singularity.d/runscript", runscript]]), signatures: [] }), {});
+    expect(config.entrypoint).toEqual(["/docker-entrypoint.sh"]);
+    expect(config.cmd).toEqual(["nginx", "-g", "daemon off;"]);
+  });
+
+  it("leaves cmd unset beside an OCI entrypoint", () => {
+    const runscript = `#!/bin/sh\nOCI_ENTRYPOINT='"/init"'\nOCI_CMD=''\n`;
+    const config = deriveImageConfig(buildSingularityMetadata({ files: new Map([["/.singularity.d/runscript", runscript]]), signatures: [] }), {});
+    expect(config.entrypoint).toEqual(["/init"]);
+    expect(config.cmd).toBeUndefined();
   });
 
   it("leaves the command unset without a runscript", () => {
