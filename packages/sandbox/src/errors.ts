@@ -1,6 +1,6 @@
 import type { PluginError, PluginErrorCode, PluginErrorPhase } from "./types.js";
 
-export type SandboxErrorCode = "INVALID_JOB" | "NOT_IMPLEMENTED";
+export type SandboxErrorCode = "INVALID_JOB" | "IMAGE_UNREADABLE";
 
 /** An error in the request to the sandbox itself, not in a plugin. */
 export class SandboxError extends Error {

@@ -1,12 +1,14 @@
 import { availableParallelism } from "node:os";
-import { isAbsolute } from "node:path";
+import { realpathSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { parseRef } from "@checks/image";
 import { RawFindingSchema } from "@checks/sdk/host";
 import type { RawFinding } from "@checks/sdk";
 import { SandboxError, pluginError } from "./errors.js";
 import { filterImageData, needsFromManifest } from "./filter.js";
 import { resolveLimits } from "./limits.js";
 import type { HostMessage, PluginRequest, RunnerCheck } from "./protocol.js";
-import { RunnerSession, RunnerStartError } from "./session.js";
+import { ImageReadError, RunnerSession, RunnerStartError } from "./session.js";
 import type { PluginRunOutcome } from "./session.js";
 import type { CheckResult, PluginError, PluginJob, PluginResult, RunPluginsJob, SandboxEvent, SandboxLimits, SandboxRun } from "./types.js";
 
@@ -18,8 +20,8 @@ const WATCHDOG_GRACE_MS = 5000;
  * taking the next plugin when it is free), one isolate per plugin, and returns
  * one result per plugin in the order given. A plugin that fails in
  * any way gets an error result; a runner that dies is restarted for the
- * plugins after it. Rejects only for an invalid job (SandboxError INVALID_JOB)
- * or an image source the sandbox cannot open yet (NOT_IMPLEMENTED).
+ * plugins after it. Rejects only with a SandboxError: INVALID_JOB for an invalid
+ * job, IMAGE_UNREADABLE when a `path` image cannot be opened or read.
  * Exceptions thrown by `onEvent` are ignored, so a faulty listener cannot stop a scan.
  */
 export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
@@ -32,30 +34,39 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
       // A listener's failure is the caller's; the scan goes on.
     }
   };
-  if (job.image.kind === "path") {
-    // TODO(image): open the image inside the runner with @checks/image once it exports openImage and readImage.
-    throw new SandboxError("NOT_IMPLEMENTED", `Image sources of kind "path" are not supported yet; open ${job.image.ref} on the host and pass { kind: "data" }.`);
-  }
 
-  // The runner receives only what some selected check declared, so undeclared
-  // data never leaves the host process.
   const prepared = job.plugins.map((plugin, pluginIndex) => prepareRequest(plugin, pluginIndex, limits));
-  const declared = prepared.flatMap(({ request }) => request.checks.map((check) => check.needs));
-  const imageMessage: HostMessage = { type: "image", data: filterImageData(job.image.data, declared) };
-  const bundleFiles = job.plugins.map((plugin) => plugin.bundleFile);
+  const readablePaths = job.plugins.map((plugin) => plugin.bundleFile);
+  let imageMessage: HostMessage;
+  let runnerCount = job.runners ?? defaultRunnerCount();
+  if (job.image.kind === "path") {
+    // The runner opens the image itself, so it may read the image's files and no others.
+    readablePaths.push(...(await imagePaths(job.image.ref)));
+    const { ref, platform, needs } = job.image;
+    imageMessage = { type: "open-image", ref, ...(platform === undefined ? {} : { platform }), needs };
+    // Every runner reads the whole image, so one runner is the default here.
+    runnerCount = job.runners ?? 1;
+  } else {
+    // The runner receives only what some selected check declared, so undeclared
+    // data never leaves the host process.
+    const declared = prepared.flatMap(({ request }) => request.checks.map((check) => check.needs));
+    imageMessage = { type: "image", data: filterImageData(job.image.data, declared) };
+  }
   const isolateNetwork = job.isolateNetwork ?? true;
   const results: PluginResult[] = new Array(job.plugins.length);
   let runners = 0;
   let networkIsolated = true;
   let permissionModel = true;
   let next = 0;
+  let imageRead = false;
+  let imageFailure: ImageReadError | undefined;
 
   // Each worker owns one runner at a time and takes the next plugin until none
   // is left, so a crash is always attributed to the plugin its runner was running.
   const worker = async (): Promise<void> => {
     let session: RunnerSession | undefined;
     try {
-      for (let pluginIndex = next++; pluginIndex < job.plugins.length; pluginIndex = next++) {
+      for (let pluginIndex = next++; pluginIndex < job.plugins.length && !imageFailure; pluginIndex = next++) {
         const plugin = job.plugins[pluginIndex]!;
         emit({ type: "plugin-started", plugin: plugin.name });
         const started = performance.now();
@@ -67,12 +78,17 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
             session?.close();
             session = undefined;
             try {
-              session = await RunnerSession.start(bundleFiles, isolateNetwork, imageMessage, emit);
+              session = await RunnerSession.start(readablePaths, isolateNetwork, imageMessage, emit);
+              imageRead = true;
               runners++;
               networkIsolated &&= session.networkIsolated;
               permissionModel &&= session.ready.permissionModel;
             } catch (error) {
-              if (!(error instanceof RunnerStartError)) throw error;
+              if (error instanceof ImageReadError && !imageRead) {
+                imageFailure = error;
+                return;
+              }
+              if (!(error instanceof RunnerStartError) && !(error instanceof ImageReadError)) throw error;
               outcome = { kind: "start-failed", reason: error.message };
             }
           }
@@ -89,10 +105,27 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
     }
   };
 
-  const workerCount = Math.max(1, Math.min(job.runners ?? defaultRunnerCount(), job.plugins.length));
+  const workerCount = Math.max(1, Math.min(runnerCount, job.plugins.length));
   await Promise.all(Array.from({ length: workerCount }, worker));
+  if (imageFailure) {
+    throw new SandboxError("IMAGE_UNREADABLE", `The runner could not read the image ${JSON.stringify((job.image as { ref: string }).ref)}: ${imageFailure.message}`, {
+      cause: imageFailure,
+    });
+  }
 
   return { networkIsolated: runners > 0 && networkIsolated, permissionModel: runners > 0 && permissionModel, plugins: results };
+}
+
+/** Returns the absolute path of an image reference's file or folder, and its real path when that differs. */
+async function imagePaths(ref: string): Promise<string[]> {
+  let parsed: { path: string };
+  try {
+    parsed = await parseRef(ref);
+  } catch (error) {
+    throw new SandboxError("IMAGE_UNREADABLE", `No image at ${JSON.stringify(ref)}: ${(error as Error).message}`, { cause: error });
+  }
+  const path = resolve(parsed.path);
+  return [path, realpathSync(path)];
 }
 
 /** Two runners use both cores of a typical CI machine; more cost memory for a copy of the image data each. */

@@ -45,14 +45,15 @@ export interface StartedRunner {
 
 /**
  * Starts a runner process with the permission model: fs read only for the
- * runner's own files, isolated-vm and the given plugin bundles; no fs write,
+ * runner's own files, isolated-vm and the given paths (plugin bundles and an
+ * image the runner reads itself); no fs write,
  * no child processes and no workers. `--allow-addons` lets it load
  * isolated-vm, which needs `--no-node-snapshot` on Node 20.
  */
-export function startRunner(bundleFiles: readonly string[], isolateNetwork: boolean): StartedRunner {
+export function startRunner(readablePaths: readonly string[], isolateNetwork: boolean): StartedRunner {
   const files = runnerFiles();
   const isolatedVmEntry = createRequire(files.runner).resolve("isolated-vm");
-  const readable = [realpathSync(files.distDir), realpathSync(dirname(isolatedVmEntry)), ...bundleFiles];
+  const readable = [realpathSync(files.distDir), realpathSync(dirname(isolatedVmEntry)), ...readablePaths];
   const nodeArguments = [
     permissionFlag(),
     ...unique(readable).map((path) => `--allow-fs-read=${path}`),

@@ -13,6 +13,14 @@ export interface ImageMessage {
   data: ImageData;
 }
 
+/** Asks the runner to open and read the image itself, behind its permission flags. */
+export interface OpenImageMessage {
+  type: "open-image";
+  ref: string;
+  platform?: string;
+  needs: { content: { glob: string; maxBytes: number }[]; rawLayers: boolean };
+}
+
 export interface PluginRequest {
   type: "plugin";
   pluginIndex: number;
@@ -22,7 +30,7 @@ export interface PluginRequest {
   limits: SandboxLimits;
 }
 
-export type HostMessage = ImageMessage | PluginRequest;
+export type HostMessage = ImageMessage | OpenImageMessage | PluginRequest;
 
 const PHASE = z.enum(["load", "run", "report"]);
 const CODE = z.enum([
@@ -68,6 +76,8 @@ export const RunnerMessageSchema = z.discriminatedUnion("type", [
     permissionModel: z.boolean(),
     interfaces: z.array(z.string().max(100)).max(1000),
   }),
+  z.object({ type: z.literal("image-ready"), files: z.int().min(0) }),
+  z.object({ type: z.literal("image-failed"), code: z.string().max(100), message: z.string().max(65_536) }),
   z.object({ type: z.literal("check-started"), pluginIndex: z.int().min(0), checkId: z.string().max(200) }),
   z.object({
     type: z.literal("plugin-result"),

@@ -18,6 +18,17 @@ export class RunnerStartError extends Error {
   readonly code = "RUNNER_START_FAILED";
 }
 
+/** The runner could not open or read the image; `imageCode` is the reader's error code. */
+export class ImageReadError extends Error {
+  readonly code = "IMAGE_UNREADABLE";
+  constructor(
+    readonly imageCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** One runner process: started with the image data, then given one plugin at a time. */
 export class RunnerSession {
   private exited = false;
@@ -38,9 +49,13 @@ export class RunnerSession {
     return !this.exited;
   }
 
-  /** Starts a runner, waits until it is ready and sends it the image data. Throws RunnerStartError. */
-  static async start(bundleFiles: readonly string[], isolateNetwork: boolean, image: HostMessage, emit: (event: SandboxEvent) => void): Promise<RunnerSession> {
-    const { child, inNamespace } = startRunner(bundleFiles, isolateNetwork);
+  /**
+   * Starts a runner, waits until it is ready and sends it the image: the data
+   * itself, or the reference it opens and reads. Throws RunnerStartError, or
+   * ImageReadError when the runner cannot read the image.
+   */
+  static async start(readablePaths: readonly string[], isolateNetwork: boolean, image: HostMessage, emit: (event: SandboxEvent) => void): Promise<RunnerSession> {
+    const { child, inNamespace } = startRunner(readablePaths, isolateNetwork);
     let stderr = "";
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
@@ -91,7 +106,29 @@ export class RunnerSession {
       nodeVersion: ready.nodeVersion,
     });
     child.send(image);
+    if (image.type === "open-image") await session.waitForImage();
     return session;
+  }
+
+  private waitForImage(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (error: ImageReadError): void => {
+        this.listener = undefined;
+        this.exitListener = undefined;
+        this.close();
+        reject(error);
+      };
+      this.exitListener = (reason) => fail(new ImageReadError("RUNNER_EXITED", `The runner exited while reading the image. ${reason}`));
+      this.listener = (message) => {
+        if (message.type === "image-ready") {
+          this.listener = undefined;
+          this.exitListener = undefined;
+          resolve();
+        } else if (message.type === "image-failed") {
+          fail(new ImageReadError(message.code, message.message));
+        }
+      };
+    });
   }
 
   /** True when the runner runs in a network namespace whose only interface is loopback. */

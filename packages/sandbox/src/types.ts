@@ -29,6 +29,11 @@ export interface SandboxLimits {
   maxEvidenceBytes: number;
 }
 
+/**
+ * The image to scan: data already read on the host, or a reference that the
+ * runner opens with @checks/image's `openImage` and reads with `readImage`,
+ * behind its permission flags.
+ */
 export type ImageSource =
   | { kind: "data"; data: ImageData }
   | {
@@ -45,7 +50,11 @@ export interface RunPluginsJob {
   onEvent?: (event: SandboxEvent) => void;
   /** Starts the runner inside `unshare -rn` when the kernel allows it. Defaults to true. */
   isolateNetwork?: boolean;
-  /** Runner processes that run plugins in parallel, each with its own copy of the declared image data. Defaults to 2, or 1 on a single CPU. */
+  /**
+   * Runner processes that run plugins in parallel, each with its own copy of
+   * the declared image data. Defaults to 2 (1 on a single CPU) for `data`
+   * images and to 1 for `path` images, because each runner reads the image.
+   */
   runners?: number;
 }
 

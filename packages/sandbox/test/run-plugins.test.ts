@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { networkNamespaceCommand, permissionFlag, runPlugins, SandboxError } from "../src/index.js";
 import type { SandboxEvent } from "../src/index.js";
-import { PASSWD, bundlePlugin, checkSource, pluginJob, testImage, writeBundle } from "./helpers.js";
+import { PASSWD, bundlePlugin, checkSource, pluginJob, testImage } from "./helpers.js";
 
 describe("runPlugins", () => {
   it("returns findings of a passing and a failing check", async () => {
@@ -45,15 +48,6 @@ describe("runPlugins", () => {
     ]);
     expect(events.map((event) => event.type)).toContain("runner-started");
     expect(events.filter((event) => event.type === "check-started")).toHaveLength(2);
-  });
-
-  it("rejects image sources of kind path as not implemented", async () => {
-    const bundle = writeBundle("var __checksPlugin = {};");
-    const job = {
-      image: { kind: "path" as const, ref: "/tmp/image.tar", needs: { content: [], rawLayers: false } },
-      plugins: [pluginJob("checks-plugin-a", bundle, [{ id: "a" }])],
-    };
-    await expect(runPlugins(job)).rejects.toMatchObject({ code: "NOT_IMPLEMENTED" });
   });
 
   it("rejects a job with a relative bundle path", async () => {
@@ -200,5 +194,65 @@ describe("permissionFlag", () => {
     ["24.1.0", "--permission"],
   ])("Node %s uses %s", (version, flag) => {
     expect(permissionFlag(version)).toBe(flag);
+  });
+});
+
+describe("runPlugins on an image path", () => {
+  const root = mkdtempSync(join(tmpdir(), "checks-sandbox-rootfs-"));
+  mkdirSync(join(root, "etc"));
+  writeFileSync(join(root, "etc/passwd"), PASSWD);
+  writeFileSync(join(root, "etc/shadow"), "root:$6$pathsecret$:19000:0:99999:7:::\n");
+  symlinkSync("/etc/passwd", join(root, "etc/passwd-link"));
+  const tarFile = join(mkdtempSync(join(tmpdir(), "checks-sandbox-tar-")), "rootfs.tar");
+  execFileSync("tar", ["-C", root, "-cf", tarFile, "."]);
+  const needs = { content: [{ glob: "/etc/passwd", maxBytes: 1024 * 1024 }], rawLayers: false };
+  const body = `
+    let denied = "read";
+    try { image.files.readText("/etc/shadow"); } catch (error) { denied = error.code; }
+    report({ messageId: "found", data: { what: denied }, evidence: image.files.readText("/etc/passwd-link") });
+  `;
+  const manifestNeeds = { paths: ["/etc/passwd", "/etc/passwd-link"], content: true };
+
+  it.each([
+    ["folder", root],
+    ["tar", tarFile],
+  ])("reads a root filesystem %s in the runner", async (_kind, ref) => {
+    const bundle = await bundlePlugin(checkSource("path-read", body));
+    let commandLine: string[] = [];
+    const run = await runPlugins({
+      image: { kind: "path", ref, needs },
+      plugins: [pluginJob("checks-plugin-path", bundle, [{ id: "path-read", needs: manifestNeeds }])],
+      onEvent: (event) => {
+        if (event.type === "runner-started") commandLine = readFileSync(`/proc/${event.pid}/cmdline`, "utf8").split("\0");
+      },
+    });
+    expect(run.permissionModel).toBe(true);
+    expect(commandLine).toContain(`--allow-fs-read=${ref}`);
+    const check = run.plugins[0]?.checks[0];
+    expect(check?.error).toBeUndefined();
+    expect(check?.findings[0]?.data).toEqual({ what: "ACCESS_DENIED" });
+    expect(check?.findings[0]?.evidence).toBe(PASSWD);
+  });
+
+  it("rejects a missing image", async () => {
+    const bundle = await bundlePlugin(checkSource("path-read", body));
+    const job = {
+      image: { kind: "path" as const, ref: join(root, "missing.tar"), needs },
+      plugins: [pluginJob("checks-plugin-path", bundle, [{ id: "path-read", needs: manifestNeeds }])],
+    };
+    await expect(runPlugins(job)).rejects.toMatchObject({ code: "IMAGE_UNREADABLE" });
+  });
+
+  it("rejects an image the reader cannot parse", async () => {
+    const garbage = join(mkdtempSync(join(tmpdir(), "checks-sandbox-bad-")), "image.tar");
+    writeFileSync(garbage, "this is not an image");
+    const bundle = await bundlePlugin(checkSource("path-read", body));
+    const job = {
+      image: { kind: "path" as const, ref: garbage, needs },
+      plugins: [pluginJob("checks-plugin-path", bundle, [{ id: "path-read", needs: manifestNeeds }])],
+    };
+    const error = await runPlugins(job).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SandboxError);
+    expect(error).toMatchObject({ code: "IMAGE_UNREADABLE" });
   });
 });

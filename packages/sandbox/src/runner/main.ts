@@ -7,10 +7,11 @@
  * IPC channel, and runs each plugin in its own isolate.
  */
 import { readFileSync } from "node:fs";
+import { openImage, readImage } from "@checks/image";
 import { createRequire } from "node:module";
 import { networkInterfaces } from "node:os";
 import type ivm from "isolated-vm";
-import type { HostMessage } from "../protocol.js";
+import type { HostMessage, OpenImageMessage } from "../protocol.js";
 import { RunnerCache } from "./cache.js";
 import { runPlugin } from "./run-plugin.js";
 import type { PluginOutcome } from "./run-plugin.js";
@@ -35,9 +36,26 @@ const isolatedVm = createRequire(import.meta.url)(process.argv[2]!) as typeof iv
 const bootstrapSource = readFileSync(new URL("./bootstrap.js", import.meta.url), "utf8");
 let cache = new RunnerCache(isolatedVm, { info: { name: "", format: "none" }, files: [] });
 
+/** Opens and reads the image in this process, so a parser bug lands behind the permission flags. */
+async function openAndRead(message: OpenImageMessage): Promise<void> {
+  try {
+    const opened = await openImage(message.ref, message.platform === undefined ? {} : { platform: message.platform });
+    const data = await readImage(opened, { content: message.needs.content, rawLayers: message.needs.rawLayers });
+    cache = new RunnerCache(isolatedVm, data);
+    send({ type: "image-ready", files: data.files.length });
+  } catch (error) {
+    const code = typeof (error as { code?: unknown }).code === "string" ? (error as { code: string }).code : "IMAGE_FAILED";
+    send({ type: "image-failed", code: code.slice(0, 100), message: (error instanceof Error ? error.message : String(error)).slice(0, 4096) });
+  }
+}
+
 process.on("message", (message: HostMessage) => {
   if (message.type === "image") {
     cache = new RunnerCache(isolatedVm, message.data);
+    return;
+  }
+  if (message.type === "open-image") {
+    void openAndRead(message);
     return;
   }
   if (message.type === "plugin") {
