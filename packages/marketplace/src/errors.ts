@@ -22,6 +22,7 @@ export type MarketplaceErrorCode =
   | "STORE_LOCKED"
   | "INVALID_SET"
   | "NOT_IN_SET"
+  | "SET_DOWNGRADE"
   | "UNTRUSTED_KEY"
   | "BAD_SIGNATURE"
   | "INVALID_KEY"

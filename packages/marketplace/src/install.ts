@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { PLUGIN_NAME_PATTERN } from "@checks/sdk/host";
+import semver from "semver";
 import { fetchPackument, fetchTarball, resolveVersion } from "./client.js";
 import type { PackageVersion } from "./client.js";
 import type { RegistryConfig } from "./config.js";
@@ -12,7 +13,7 @@ import type { LockEntry, SetReference } from "./lockfile.js";
 import { fetchSet } from "./set-package.js";
 import { verifySet } from "./sets.js";
 import type { CuratedSet, TrustedKey } from "./sets.js";
-import { hashFiles, loadPluginDir, pluginDir, withStoreLock } from "./store.js";
+import { hashFiles, isAlive, loadPluginDir, pluginDir, withStoreLock } from "./store.js";
 import type { InstalledPlugin, PluginStore } from "./store.js";
 import { readPackageTarball } from "./tar.js";
 
@@ -102,6 +103,7 @@ async function exists(path: string): Promise<boolean> {
  */
 async function commit(store: PluginStore, staged: readonly StagedPlugin[]): Promise<InstalledPlugin[]> {
   return withStoreLock(store, async () => {
+    await removeStaleFolders(store);
     const lockfile = await readLockfile(store.lockfile);
     const trash = join(store.dir, `.trash-${randomBytes(6).toString("hex")}`);
     const moves: { target: string; backup?: string }[] = [];
@@ -136,9 +138,22 @@ async function commit(store: PluginStore, staged: readonly StagedPlugin[]): Prom
   });
 }
 
+/**
+ * Removes staging and trash folders left by a process that was killed
+ * mid-install. Must run under the store lock: trash folders exist only while
+ * a lock holder runs, and staging folders carry the pid of their process.
+ */
+async function removeStaleFolders(store: PluginStore): Promise<void> {
+  for (const entry of await readdir(store.dir)) {
+    const staging = /^\.staging-(\d+)-/.exec(entry);
+    const stale = entry.startsWith(".trash-") || (staging !== null && !isAlive(Number(staging[1])));
+    if (stale) await rm(join(store.dir, entry), { recursive: true, force: true });
+  }
+}
+
 /** Runs `action` with a fresh staging folder inside the store, removed afterwards. */
 async function withStaging<T>(store: PluginStore, action: (root: string) => Promise<T>): Promise<T> {
-  const root = join(store.dir, `.staging-${randomBytes(6).toString("hex")}`);
+  const root = join(store.dir, `.staging-${process.pid}-${randomBytes(6).toString("hex")}`);
   await mkdir(root, { recursive: true });
   try {
     return await action(root);
@@ -281,6 +296,13 @@ export async function updatePlugins(store: PluginStore, names: readonly string[]
 
   for (const [source, members] of bySet) {
     const { set } = await fetchSet(options.registry, source);
+    // A registry that moves `latest` back to an older signed set must not roll plugins back.
+    const installedSet = lockfile.plugins[members[0]!]!.set!;
+    if (installedSet.name === set.name && semver.lt(set.version, installedSet.version)) {
+      throw new MarketplaceError("SET_DOWNGRADE", `The registry offers set ${set.name}@${set.version} for ${source}, older than the installed ${installedSet.version}; nothing was updated. Install an older set explicitly with "--set ${source}@VERSION" if that is what you want.`, {
+        package: source,
+      });
+    }
     const listed = members.filter((name) => set.plugins.some((plugin) => plugin.name === name));
     const changed = listed.filter((name) => set.plugins.find((plugin) => plugin.name === name)!.version !== lockfile.plugins[name]!.version);
     if (changed.length === 0) continue;

@@ -218,7 +218,8 @@ export async function withStoreLock<T>(store: PluginStore, action: () => Promise
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Returns true when a process with this pid exists, also when it belongs to another user. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

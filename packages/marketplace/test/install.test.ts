@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -211,6 +211,17 @@ describe("installPlugin rejections", () => {
     const store = await emptyStore();
     expect((await rejection(installPlugin(store, spec, { registry: registry.readConfig }))).code).toBe(code);
     expect(await snapshot(store)).toEqual([]);
+  });
+
+  it("removes folders left by a killed install", async () => {
+    const store = await emptyStore();
+    await installPlugin(store, "checks-plugin-alpha@1.0.0", { registry: registry.readConfig });
+    // pid 2147483646 is above any pid Linux assigns, so its owner is certainly gone.
+    await mkdir(join(store.dir, ".staging-2147483646-abc", "0"), { recursive: true });
+    await mkdir(join(store.dir, ".trash-abc", "0"), { recursive: true });
+
+    await installPlugin(store, "checks-plugin-alpha@1.1.0", { registry: registry.readConfig });
+    expect((await readdir(store.dir)).sort()).toEqual(["checks-lock.json", "checks-plugin-alpha"]);
   });
 
   it("keeps the installed version when an update is rejected", async () => {

@@ -163,5 +163,12 @@ describe("installSet", () => {
     const updates = await updatePlugins(store, undefined, { registry: registry.readConfig, trustedKeys: trusted });
     expect(updates).toEqual([{ name: "@checks/plugin-secrets", from: "1.0.0", to: "1.1.0" }]);
     expect(JSON.parse(await readFile(store.lockfile, "utf8")).plugins["@checks/plugin-secrets"].set.version).toBe("1.1.0");
+
+    const older = signSet({ ...first, version: "1.0.5" }, key.privateKeyPem);
+    await publishSet(registry.config, older, "@site/checks-set-moving");
+    const before = await readFile(store.lockfile, "utf8");
+    const error = await rejection(updatePlugins(store, undefined, { registry: registry.readConfig, trustedKeys: trusted }));
+    expect(error.code).toBe("SET_DOWNGRADE");
+    expect(await readFile(store.lockfile, "utf8")).toBe(before);
   });
 });
