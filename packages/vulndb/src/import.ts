@@ -1,6 +1,8 @@
-import { lstat, open, readdir, readFile } from "node:fs/promises";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstat, open } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Readable } from "node:stream";
+import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { AdvisoryWriter, type AdvisoryDb } from "./db.js";
 import { VulnDbError } from "./errors.js";
@@ -18,6 +20,10 @@ export const IMPORT_LIMITS = Object.freeze({
   maxNotes: 100,
   /** Records written per transaction. */
   batchSize: 2_000,
+  /** Largest zip archive read into memory whole; larger ones are read from the file entry by entry. */
+  maxInMemoryZipBytes: 512 * 1024 * 1024,
+  /** Zip entries inflated at the same time; each holds at most one record in memory. */
+  zipConcurrency: 32,
 });
 
 export interface ImportSummary {
@@ -40,6 +46,11 @@ export interface ImportSummary {
   notes: string[];
 }
 
+export interface ImportOptions {
+  /** Largest zip archive read into memory whole; defaults to IMPORT_LIMITS.maxInMemoryZipBytes. */
+  maxInMemoryZipBytes?: number;
+}
+
 interface RawRecord {
   /** Where the record came from, for notes: `file.json` or `archive.zip!entry.json`. */
   origin: string;
@@ -56,7 +67,7 @@ interface RawRecord {
  * invalid record is skipped with a note; a source that cannot be read at all
  * throws VulnDbError (`SOURCE_NOT_FOUND`, `SOURCE_UNSUPPORTED`, `ARCHIVE_INVALID`).
  */
-export async function importOsv(db: AdvisoryDb, source: string): Promise<ImportSummary> {
+export async function importOsv(db: AdvisoryDb, source: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const kind = await detectSource(source);
   const startedAt = new Date().toISOString();
   const importId = Number(
@@ -84,7 +95,8 @@ export async function importOsv(db: AdvisoryDb, source: string): Promise<ImportS
     batch = [];
   };
 
-  const records = kind === "zip" ? readZip(source) : kind === "folder" ? readFolder(source) : readSingleFile(source);
+  const maxInMemory = options.maxInMemoryZipBytes ?? IMPORT_LIMITS.maxInMemoryZipBytes;
+  const records = kind === "zip" ? readZip(source, maxInMemory) : kind === "folder" ? readFolder(source) : readSingleFile(source);
   for await (const raw of records) {
     summary.records++;
     const row = parseRecord(raw, skip);
@@ -152,16 +164,20 @@ async function detectSource(source: string): Promise<"folder" | "zip" | "json"> 
 }
 
 async function* readSingleFile(file: string): AsyncGenerator<RawRecord> {
-  yield await readJsonFile(file, basename(file));
+  yield readJsonFile(file, basename(file));
 }
 
-async function readJsonFile(file: string, origin: string): Promise<RawRecord> {
-  const stats = await lstat(file);
-  if (stats.size > OSV_LIMITS.maxRecordBytes) {
-    return { origin, problem: `${stats.size} bytes, more than the ${OSV_LIMITS.maxRecordBytes}-byte limit for one record` };
-  }
+/**
+ * Reads one record file synchronously: a folder import reads many small files
+ * one after another, and synchronous reads avoid a thread-pool round trip per file.
+ */
+function readJsonFile(file: string, origin: string): RawRecord {
   try {
-    return { origin, bytes: await readFile(file) };
+    const size = lstatSync(file).size;
+    if (size > OSV_LIMITS.maxRecordBytes) {
+      return { origin, problem: `${size} bytes, more than the ${OSV_LIMITS.maxRecordBytes}-byte limit for one record` };
+    }
+    return { origin, bytes: readFileSync(file) };
   } catch (error) {
     return { origin, problem: `cannot be read (${(error as Error).message})` };
   }
@@ -173,7 +189,7 @@ async function* readFolder(root: string): AsyncGenerator<RawRecord> {
   const pending: { folder: string; depth: number }[] = [{ folder: root, depth: 0 }];
   while (pending.length > 0) {
     const { folder, depth } = pending.shift()!;
-    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       seen++;
       if (seen > IMPORT_LIMITS.maxEntries) {
@@ -185,21 +201,28 @@ async function* readFolder(root: string): AsyncGenerator<RawRecord> {
         if (depth + 1 > IMPORT_LIMITS.maxDepth) yield { origin, problem: `folder nested deeper than ${IMPORT_LIMITS.maxDepth} levels; not searched` };
         else pending.push({ folder: path, depth: depth + 1 });
       } else if (entry.isFile() && entry.name.endsWith(".json")) {
-        yield await readJsonFile(path, origin);
+        yield readJsonFile(path, origin);
       }
     }
   }
 }
 
-/** Yields every `*.json` entry of a zip archive, checking sizes before and while inflating. */
-async function* readZip(file: string): AsyncGenerator<RawRecord> {
+/** Yields every `*.json` entry of a zip archive, checking sizes before and while inflating and the CRC-32 after. */
+async function* readZip(file: string, maxInMemory: number): AsyncGenerator<RawRecord> {
   let zip: yauzl.ZipFile;
+  let archive: Buffer | undefined;
+  const options: yauzl.Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false };
+  const done = (resolve: (zip: yauzl.ZipFile) => void, reject: (error: unknown) => void) => (error: Error | null, opened?: yauzl.ZipFile) =>
+    error || !opened ? reject(error) : resolve(opened);
   try {
-    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (error, opened) =>
-        error || !opened ? reject(error) : resolve(opened),
-      ),
-    );
+    // An archive up to maxInMemoryZipBytes is read whole, because yauzl then reads
+    // every central-directory record and entry from memory instead of one file read each.
+    const size = lstatSync(file).size;
+    if (size <= maxInMemory) archive = readFileSync(file);
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+      if (archive) yauzl.fromBuffer(archive, options, done(resolve, reject));
+      else yauzl.open(file, options, done(resolve, reject));
+    });
   } catch (error) {
     throw new VulnDbError("ARCHIVE_INVALID", `Advisory archive ${file} is not a valid zip archive: ${(error as Error).message}`, { cause: error });
   }
@@ -208,12 +231,23 @@ async function* readZip(file: string): AsyncGenerator<RawRecord> {
     if (zip.entryCount > IMPORT_LIMITS.maxEntries) {
       throw new VulnDbError("ARCHIVE_INVALID", `Advisory archive ${file} has ${zip.entryCount} entries, more than the limit of ${IMPORT_LIMITS.maxEntries}.`);
     }
-    for (;;) {
-      const entry = await nextEntry(zip, file);
-      if (!entry) return;
-      if (entry.fileName.endsWith("/") || !entry.fileName.endsWith(".json")) continue;
-      const origin = `${basename(file)}!${entry.fileName}`;
-      yield await readZipEntry(zip, entry, origin);
+    // Entries are inflated a batch at a time, concurrently, and yielded in archive order.
+    for (let done = false; !done; ) {
+      const batch: yauzl.Entry[] = [];
+      while (batch.length < IMPORT_LIMITS.zipConcurrency) {
+        const entry = await nextEntry(zip, file);
+        if (!entry) {
+          done = true;
+          break;
+        }
+        if (!entry.fileName.endsWith("/") && entry.fileName.endsWith(".json")) batch.push(entry);
+      }
+      const origin = (entry: yauzl.Entry): string => `${basename(file)}!${entry.fileName}`;
+      if (archive) {
+        for (const entry of batch) yield inflateFromMemory(archive, entry, origin(entry));
+      } else {
+        yield* await Promise.all(batch.map((entry) => readZipEntry(zip, entry, origin(entry))));
+      }
     }
   } finally {
     zip.close();
@@ -246,6 +280,45 @@ function nextEntry(zip: yauzl.ZipFile, file: string): Promise<yauzl.Entry | unde
   });
 }
 
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_BYTES = 30;
+
+/**
+ * Inflates one entry of an archive held in memory with one synchronous zlib
+ * call, which costs far less than a stream per entry. Checks the size limit,
+ * the compression ratio and the CRC-32.
+ */
+function inflateFromMemory(archive: Buffer, entry: yauzl.Entry, origin: string): RawRecord {
+  const limit = OSV_LIMITS.maxRecordBytes;
+  if (entry.uncompressedSize > limit) {
+    return { origin, problem: `${entry.uncompressedSize} bytes uncompressed, more than the ${limit}-byte limit for one record` };
+  }
+  if (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > IMPORT_LIMITS.maxCompressionRatio) {
+    return { origin, problem: `compression ratio above ${IMPORT_LIMITS.maxCompressionRatio}:1` };
+  }
+  if (entry.isEncrypted()) return { origin, problem: "encrypted entries are not supported" };
+
+  const header = entry.relativeOffsetOfLocalHeader;
+  if (header + LOCAL_HEADER_BYTES > archive.length || archive.readUInt32LE(header) !== LOCAL_HEADER_SIGNATURE) {
+    return { origin, problem: "local file header is missing or damaged" };
+  }
+  const start = header + LOCAL_HEADER_BYTES + archive.readUInt16LE(header + 26) + archive.readUInt16LE(header + 28);
+  if (start + entry.compressedSize > archive.length) return { origin, problem: "entry data runs past the end of the archive" };
+  const stored = archive.subarray(start, start + entry.compressedSize);
+
+  let bytes: Buffer;
+  try {
+    if (entry.compressionMethod === 0) bytes = stored;
+    else if (entry.compressionMethod === 8) bytes = inflateRawSync(stored, { maxOutputLength: limit });
+    else return { origin, problem: `compression method ${entry.compressionMethod} is not supported; use deflate or store` };
+  } catch (error) {
+    return { origin, problem: `cannot be inflated (${(error as Error).message})` };
+  }
+  if (bytes.length !== entry.uncompressedSize) return { origin, problem: "inflated size differs from the size the archive declares" };
+  if (crc32(bytes) >>> 0 !== entry.crc32 >>> 0) return { origin, problem: "CRC-32 mismatch" };
+  return { origin, bytes };
+}
+
 async function readZipEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, origin: string): Promise<RawRecord> {
   const limit = OSV_LIMITS.maxRecordBytes;
   if (entry.uncompressedSize > limit) {
@@ -269,7 +342,10 @@ async function readZipEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, origin: stri
       }
       chunks.push(chunk);
     }
-    return { origin, bytes: Buffer.concat(chunks) };
+    const bytes = Buffer.concat(chunks);
+    // yauzl checks sizes but not the CRC-32.
+    if (crc32(bytes) >>> 0 !== entry.crc32 >>> 0) return { origin, problem: "CRC-32 mismatch" };
+    return { origin, bytes };
   } catch (error) {
     return { origin, problem: `cannot be inflated (${(error as Error).message})` };
   }

@@ -2,7 +2,7 @@
 export { AdvisoryDb, openAdvisoryDb, SCHEMA_VERSION } from "./db.js";
 export type { AffectedLookupRow } from "./db.js";
 export { importOsv, IMPORT_LIMITS } from "./import.js";
-export type { ImportSummary } from "./import.js";
+export type { ImportOptions, ImportSummary } from "./import.js";
 export { matchPackages, evaluateAffected, evaluateRange } from "./match.js";
 export type { RangeVerdict } from "./match.js";
 export { databaseStatus } from "./status.js";

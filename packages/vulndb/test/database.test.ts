@@ -137,6 +137,48 @@ describe("importOsv", () => {
     expect(summary.skipped).toBe(0);
   });
 
+  it.each([
+    ["in memory", undefined],
+    ["streamed from the file", 0],
+  ])("imports stored and deflated zip entries %s", async (_mode, maxInMemoryZipBytes) => {
+    const folder = tempFolder();
+    const archive = join(folder, "all.zip");
+    await writeZip(archive, [
+      { name: "stored.json", content: readFileSync(join(FIXTURES, "real", "DSA-5514-1.json")), compress: false },
+      { name: "deflated.json", content: readFileSync(join(FIXTURES, "real", "GHSA-35jh-r3h4-6jhm.json")) },
+      { name: "README.md", content: "not a record" },
+    ]);
+    const db = openAdvisoryDb(join(folder, "advisories.sqlite"));
+    const summary = await importOsv(db, archive, maxInMemoryZipBytes === undefined ? {} : { maxInMemoryZipBytes });
+    db.close();
+    expect(summary.records).toBe(2);
+    expect(summary.added).toBe(2);
+  });
+
+  it.each([
+    ["in memory", undefined],
+    ["streamed from the file", 0],
+  ])("skips a zip entry with a bad checksum %s", async (_mode, maxInMemoryZipBytes) => {
+    const folder = tempFolder();
+    const archive = join(folder, "all.zip");
+    const record = readFileSync(join(FIXTURES, "real", "DSA-5514-1.json"));
+    await writeZip(archive, [
+      { name: "damaged.json", content: record, compress: false },
+      { name: "ok.json", content: readFileSync(join(FIXTURES, "real", "GHSA-35jh-r3h4-6jhm.json")) },
+    ]);
+    const bytes = readFileSync(archive);
+    const at = bytes.indexOf(Buffer.from('"DSA-5514-1"'));
+    bytes[at + 1] = "X".charCodeAt(0);
+    writeFileSync(archive, bytes);
+
+    const db = openAdvisoryDb(join(folder, "advisories.sqlite"));
+    const summary = await importOsv(db, archive, maxInMemoryZipBytes === undefined ? {} : { maxInMemoryZipBytes });
+    db.close();
+    expect(summary.skipped).toBe(1);
+    expect(summary.added).toBe(1);
+    expect(summary.notes[0]).toContain("all.zip!damaged.json");
+  });
+
   it("skips a zip entry with an extreme compression ratio", async () => {
     const folder = tempFolder();
     const archive = join(folder, "all.zip");
