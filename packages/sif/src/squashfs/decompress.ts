@@ -1,13 +1,13 @@
 import { inflateSync } from "node:zlib";
 import { decompress as zstdDecompress, Decompress as ZstdStream } from "fzstd";
-import xzModule from "xz-decompress";
 import { SquashfsError } from "../errors.js";
 import { decodeLz4Block } from "./lz4.js";
 
 /** Decompresses one block to at most `maxOutput` bytes, or throws a SquashfsError naming `offset`. */
 export type Decompressor = (input: Uint8Array, maxOutput: number, offset: number) => Promise<Uint8Array>;
 
-const { XzReadableStream } = xzModule;
+/** xz-decompress carries its WebAssembly inline and costs tens of milliseconds to load, so it loads on first use. */
+let xzModule: Promise<typeof import("xz-decompress")> | undefined;
 const MAX_ZSTD_WINDOW = 8 * 1024 * 1024;
 
 /** Returns the decompressor for a squashfs compression id, or throws UNSUPPORTED_COMPRESSION. */
@@ -61,6 +61,8 @@ async function decodeXz(input: Uint8Array, maxOutput: number, offset: number, fi
       controller.close();
     },
   });
+  xzModule ??= import("xz-decompress").then((loaded) => (loaded as { default?: typeof import("xz-decompress") }).default ?? loaded);
+  const { XzReadableStream } = await xzModule;
   const reader = new XzReadableStream(compressed).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
