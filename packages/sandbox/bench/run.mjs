@@ -2,7 +2,7 @@
 // boundary, memory of an idle isolate, and 50 plugins against 1 plugin on the
 // same image data. Run with `pnpm bench` after `pnpm build`.
 import console from "node:console";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,6 +118,31 @@ async function pluginBundle(directory, workload) {
   return outfile;
 }
 
+/** Runs 1 and then 50 "one-file" plugins on an image file that the runner opens and reads itself. */
+async function pathScaling(ref, runs) {
+  const directory = mkdtempSync(join(tmpdir(), "checks-sandbox-bench-"));
+  const bundle = await pluginBundle(directory, "one-file");
+  const manifest = PluginManifestSchema.parse({
+    apiVersion: "^1.0.0",
+    bundle: "plugin.js",
+    checks: [{ id: "conf-files", title: "Config files", level: "low", messages: { large: { text: "{{path}} is large", severity: "info" } }, needs: WORKLOADS["one-file"].needs }],
+  });
+  const job = (count) => ({
+    image: { kind: "path", ref, needs: { content: [{ glob: "/etc/passwd", maxBytes: 1024 * 1024 }], rawLayers: false } },
+    plugins: Array.from({ length: count }, (_, i) => ({ name: `checks-plugin-bench-${i}`, version: "1.0.0", bundleFile: bundle, manifest, checkIds: ["conf-files"], options: {} })),
+  });
+  const timings = { 1: [], 50: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const count of [1, 50]) {
+      const started = performance.now();
+      const result = await runPlugins(job(count));
+      timings[count].push(performance.now() - started);
+      if (result.plugins.some((plugin) => plugin.error)) throw new Error(`Benchmark plugins failed: ${JSON.stringify(result.plugins[0])}`);
+    }
+  }
+  return { one: median(timings[1]), fifty: median(timings[50]) };
+}
+
 async function pluginScaling(fileCount, runs, workload) {
   const directory = mkdtempSync(join(tmpdir(), "checks-sandbox-bench-"));
   const bundle = await pluginBundle(directory, workload);
@@ -157,5 +182,15 @@ for (const workload of Object.keys(WORKLOADS)) {
     `runPlugins, "${workload}" check, ${fileCount} files (${fileCount / 10} with 1 KiB content), median of 5: ` +
       `1 plugin ${ms(scaling.one)}, 50 plugins ${ms(scaling.fifty)}, ratio ${(scaling.fifty / scaling.one).toFixed(2)}x`,
   );
+}
+const imageFile = process.env.BENCH_IMAGE ?? fileURLToPath(new URL("../../../.cache/images/oci.tar", import.meta.url));
+if (existsSync(imageFile)) {
+  const scaling = await pathScaling(imageFile, 3);
+  console.log(
+    `runPlugins, "one-file" check, image ${imageFile} read in the runner, median of 3: ` +
+      `1 plugin ${ms(scaling.one)}, 50 plugins ${ms(scaling.fifty)}, ratio ${(scaling.fifty / scaling.one).toFixed(2)}x`,
+  );
+} else {
+  console.log(`skipped the image-file benchmark: ${imageFile} does not exist (build it with \`pnpm images\` or set BENCH_IMAGE)`);
 }
 console.log(`load average at the end: ${load()}`);
