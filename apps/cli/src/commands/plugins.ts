@@ -8,6 +8,7 @@ import {
   installSet,
   listInstalledPlugins,
   loadRegistryConfig,
+  parseSpec,
   pluginStore,
   readLockfile,
   readTrustedKeys,
@@ -49,10 +50,13 @@ export async function marketplaceContext(flags: { registry?: string } = {}): Pro
   return { store: pluginStore(dirs.data), registry, trustFile: join(dirs.config, "trusted-keys.json"), npmrcFile, registryDir };
 }
 
-/** Turns a MarketplaceError into a UserError with the same message; a failing registry exits with 3. */
-export async function asUserError<T>(promise: Promise<T>): Promise<T> {
+/**
+ * Awaits `work` and turns a MarketplaceError into a UserError with the same
+ * message. A failing registry exits with 3, every other rejection with 2.
+ */
+export async function asUserError<T>(work: Promise<T> | (() => T | Promise<T>)): Promise<T> {
   try {
-    return await promise;
+    return await (typeof work === "function" ? work() : work);
   } catch (error) {
     if (!(error instanceof MarketplaceError)) throw error;
     const exitCode = error.code === "REGISTRY_UNREACHABLE" || error.code === "REGISTRY_ERROR" ? EXIT.scanError : EXIT.usage;
@@ -99,10 +103,9 @@ export function register(program: Command): void {
     .option("--json", "print the package metadata as JSON")
     .action(async (spec: string, flags: { registry?: string; json?: boolean }) => {
       const context = await marketplaceContext(flags);
-      const at = spec.indexOf("@", spec.startsWith("@") ? 1 : 0);
-      const name = at === -1 ? spec : spec.slice(0, at);
+      const { name, range } = await asUserError(() => parseSpec(spec));
       const packument = await asUserError(fetchPackument(context.registry, name));
-      const version = await asUserError(Promise.resolve().then(() => resolveVersion(packument, at === -1 ? "latest" : spec.slice(at + 1))));
+      const version = await asUserError(() => resolveVersion(packument, range));
       const manifest = validatePluginPackage(version);
       if (flags.json) return printJson({ name, version: version.version, versions: Object.keys(packument.versions), distTags: packument["dist-tags"], manifest: version });
 

@@ -25,7 +25,13 @@ async function writeNew(file: string, content: string, force: boolean | undefine
 
 /** Reads an unsigned or signed set file; a signed one loses its signature when signed again. */
 async function readUnsignedSet(file: string): Promise<UnsignedSet> {
-  const json = JSON.parse(await readText(file, "the set file")) as Record<string, unknown>;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readText(file, "the set file")) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`The set file ${file} is not valid JSON: ${(error as Error).message}`, undefined, { cause: error });
+  }
   const { keyId: _keyId, signature: _signature, ...rest } = json;
   const parsed = UnsignedSetSchema.safeParse(rest);
   if (!parsed.success) {
@@ -75,7 +81,7 @@ export function register(program: Command): void {
     .option("-o, --output <file>", "write the signed set here instead of replacing SETFILE")
     .action(async (setFile: string, flags: { key: string; output?: string }) => {
       const unsigned = await readUnsignedSet(setFile);
-      const signed = await asUserError(Promise.resolve().then(async () => signSet(unsigned, await readText(flags.key, "the key file"))));
+      const signed = await asUserError(async () => signSet(unsigned, await readText(flags.key, "the key file")));
       await writeFile(flags.output ?? setFile, JSON.stringify(signed, null, 2) + "\n");
       print(`signed ${signed.name}@${signed.version} with key ${signed.keyId}`);
     });
@@ -89,7 +95,7 @@ export function register(program: Command): void {
       const context = await marketplaceContext(flags);
       const { set: document, source } = await asUserError(fetchSet(context.registry, spec));
       const trustedKeys = await asUserError(readTrustedKeys(context.trustFile));
-      const key = await asUserError(Promise.resolve().then(() => verifySet(document, trustedKeys, source)));
+      const key = await asUserError(() => verifySet(document, trustedKeys, source));
       print(`${source}: signature valid, key ${key.id}${key.name ? ` (${key.name})` : ""}`);
       for (const plugin of document.plugins) print(`  ${plugin.name}@${plugin.version}`);
     });
@@ -102,7 +108,7 @@ export function register(program: Command): void {
     .option("--registry <url>", "registry URL (default: the config file, CHECKS_REGISTRY, or the embedded registry)")
     .action(async (setFile: string, flags: { package: string; registry?: string }) => {
       const context = await marketplaceContext(flags);
-      const document = await asUserError(Promise.resolve().then(async () => parseSet(await readText(setFile, "the set file"), setFile)));
+      const document = await asUserError(async () => parseSet(await readText(setFile, "the set file"), setFile));
       await asUserError(publishSet(context.registry, document, flags.package));
       print(`published ${flags.package}@${document.version}; install it with "checks plugins install --set ${flags.package}"`);
     });
