@@ -48,7 +48,9 @@ beforeAll(() => {
     uncompressed: ["-noI", "-noD", "-noF", "-noX"],
   })) {
     const image = join(workDir, `${name}.squashfs`);
-    mksquashfs(tree, image, [...args, "-b", "4096", "-processors", "1", "-p", "dev d 755 0 0", "-p", "dev/null c 666 0 0 1 3"]);
+    // Fixed times make the seed images, and so every mutated input, the same on every run.
+    const fixedTimes = ["-all-time", "0", "-mkfs-time", "0"];
+    mksquashfs(tree, image, [...args, ...fixedTimes, "-b", "4096", "-processors", "1", "-p", "dev d 755 0 0", "-p", "dev/null c 666 0 0 1 3"]);
     seeds.set(name, new Uint8Array(readFileSync(image)));
   }
 }, 60_000);
