@@ -124,13 +124,24 @@ describe("marketplace end to end", { timeout: 120_000 }, () => {
     const key = join(temp, "site");
     const setFile = join(temp, "baseline.set.json");
 
-    expect((await checks(["registry", "adduser", "--name", "site-admin"], { ...publisher, CHECKS_REGISTRY_PASSWORD: "site-admin-password" })).code).toBe(0);
-    expect(await readFile(join(publisherHome, "config", "npmrc"), "utf8")).toContain(":_authToken=");
-    expect((await checks(["set", "keygen", "--out", key], publisher)).code).toBe(0);
-    const created = await checks(["set", "create", "--name", "baseline", "--plugin", "@checks/plugin-alpha@0.2.0", "--plugin", "@checks/plugin-beta@0.2.0", "-o", setFile], publisher);
+    const outputs: string[] = [];
+    const step = async (args: string[], env: Record<string, string | undefined>) => {
+      const result = await checks(args, env);
+      outputs.push(result.stdout, String(result.error ?? ""));
+      return result;
+    };
+    expect((await step(["registry", "adduser", "--name", "site-admin"], { ...publisher, CHECKS_REGISTRY_PASSWORD: "site-admin-password" })).code).toBe(0);
+    const npmrc = await readFile(join(publisherHome, "config", "npmrc"), "utf8");
+    const token = /:_authToken=(.+)/.exec(npmrc)?.[1];
+    expect(token).toBeDefined();
+    expect((await step(["set", "keygen", "--out", key], publisher)).code).toBe(0);
+    const created = await step(["set", "create", "--name", "baseline", "--plugin", "@checks/plugin-alpha@0.2.0", "--plugin", "@checks/plugin-beta@0.2.0", "-o", setFile], publisher);
     expect(created.code).toBe(0);
-    expect((await checks(["set", "sign", "--key", `${key}.pem`, setFile], publisher)).code).toBe(0);
-    expect((await checks(["set", "publish", setFile, "--package", "@site/checks-set-baseline"], publisher)).code).toBe(0);
+    expect((await step(["set", "sign", "--key", `${key}.pem`, setFile], publisher)).code).toBe(0);
+    expect((await step(["set", "publish", setFile, "--package", "@site/checks-set-baseline"], publisher)).code).toBe(0);
+    expect((await step(["set", "publish", setFile, "--package", "@site/checks-set-baseline"], publisher)).code).toBe(2);
+    expect(outputs.join("\n")).not.toContain(token!);
+    expect(outputs.join("\n")).not.toContain("site-admin-password");
 
     const user = { CHECKS_HOME: join(temp, "user"), CHECKS_REGISTRY: registryUrl };
     expect((await checks(["trust", "add", `${key}.pub.pem`, "--name", "site"], user)).code).toBe(0);
