@@ -78,7 +78,7 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
             session?.close();
             session = undefined;
             try {
-              session = await RunnerSession.start(readablePaths, isolateNetwork, imageMessage, emit);
+              session = await RunnerSession.start(readablePaths, isolateNetwork, imageMessage, limits.imageReadMs, emit);
               imageRead = true;
               runners++;
               networkIsolated &&= session.networkIsolated;

@@ -8,6 +8,7 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   maxFindingsPerCheck: 1000,
   maxMessageBytes: 4096,
   maxEvidenceBytes: 4096,
+  imageReadMs: 600_000,
 });
 
 /** Smallest isolate heap isolated-vm accepts, in MiB. */

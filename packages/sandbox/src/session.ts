@@ -54,7 +54,13 @@ export class RunnerSession {
    * itself, or the reference it opens and reads. Throws RunnerStartError, or
    * ImageReadError when the runner cannot read the image.
    */
-  static async start(readablePaths: readonly string[], isolateNetwork: boolean, image: HostMessage, emit: (event: SandboxEvent) => void): Promise<RunnerSession> {
+  static async start(
+    readablePaths: readonly string[],
+    isolateNetwork: boolean,
+    image: HostMessage,
+    imageReadMs: number,
+    emit: (event: SandboxEvent) => void,
+  ): Promise<RunnerSession> {
     const { child, inNamespace } = startRunner(readablePaths, isolateNetwork);
     let stderr = "";
     child.stderr?.setEncoding("utf8");
@@ -106,13 +112,18 @@ export class RunnerSession {
       nodeVersion: ready.nodeVersion,
     });
     child.send(image);
-    if (image.type === "open-image") await session.waitForImage();
+    if (image.type === "open-image") await session.waitForImage(imageReadMs);
     return session;
   }
 
-  private waitForImage(): Promise<void> {
+  private waitForImage(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        fail(new ImageReadError("TIMED_OUT", `Reading the image timed out after ${timeoutMs} ms.`));
+        this.child.kill("SIGKILL");
+      }, timeoutMs);
       const fail = (error: ImageReadError): void => {
+        clearTimeout(timer);
         this.listener = undefined;
         this.exitListener = undefined;
         this.close();
@@ -121,6 +132,7 @@ export class RunnerSession {
       this.exitListener = (reason) => fail(new ImageReadError("RUNNER_EXITED", `The runner exited while reading the image. ${reason}`));
       this.listener = (message) => {
         if (message.type === "image-ready") {
+          clearTimeout(timer);
           this.listener = undefined;
           this.exitListener = undefined;
           resolve();

@@ -27,6 +27,8 @@ export interface SandboxLimits {
   maxMessageBytes: number;
   /** Maximum UTF-8 bytes of a finding's evidence; longer evidence is truncated. */
   maxEvidenceBytes: number;
+  /** Time a runner has to open and read a `path` image, in milliseconds. */
+  imageReadMs: number;
 }
 
 /**

@@ -243,6 +243,17 @@ describe("runPlugins on an image path", () => {
     await expect(runPlugins(job)).rejects.toMatchObject({ code: "IMAGE_UNREADABLE" });
   });
 
+  it("rejects an image read that times out", async () => {
+    const bundle = await bundlePlugin(checkSource("path-read", body));
+    const job = {
+      image: { kind: "path" as const, ref: tarFile, needs },
+      plugins: [pluginJob("checks-plugin-path", bundle, [{ id: "path-read", needs: manifestNeeds }])],
+      limits: { imageReadMs: 1 },
+    };
+    const error = await runPlugins(job).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "IMAGE_UNREADABLE", cause: { imageCode: "TIMED_OUT" } });
+  });
+
   it("rejects an image the reader cannot parse", async () => {
     const garbage = join(mkdtempSync(join(tmpdir(), "checks-sandbox-bad-")), "image.tar");
     writeFileSync(garbage, "this is not an image");
