@@ -55,45 +55,82 @@ export function createDecoder(compression: Compression, maxZstdWindowBytes: numb
 }
 
 /**
- * zstd through fzstd (pure JS). fzstd allocates a frame's whole window up
- * front, so a frame scanner reads each frame header first and refuses windows
- * over the cap before the decoder sees the frame.
+ * zstd through fzstd (pure JS), synchronous: output goes straight to `onData`.
+ * fzstd allocates a frame's whole window up front, so a frame scanner reads
+ * each frame header first and refuses windows over the cap before the decoder
+ * sees the frame. Input is fed in small slices, so that a highly compressed
+ * frame (RLE blocks) yields its output a little at a time and the caller's
+ * caps stop it early.
  */
-class ZstdDecoder extends Transform {
+export class ZstdStream {
   private readonly decoder: Decompress;
   private readonly frames: ZstdFrameScanner;
 
-  constructor(maxWindow: number, private readonly what: string) {
-    super({ readableHighWaterMark: DECODE_CHUNK });
+  constructor(
+    maxWindow: number,
+    private readonly what: string,
+    onData: (chunk: Uint8Array) => void,
+  ) {
     this.frames = new ZstdFrameScanner(maxWindow, what);
     this.decoder = new Decompress((chunk) => {
-      if (chunk.length > 0) this.push(chunk);
+      if (chunk.length > 0) onData(chunk);
     });
+  }
+
+  write(chunk: Uint8Array): void {
+    const SLICE = 4096;
+    try {
+      for (let at = 0; at < chunk.length; at += SLICE) {
+        const slice = chunk.subarray(at, at + SLICE);
+        this.frames.scan(slice);
+        this.decoder.push(slice, false);
+      }
+    } catch (error) {
+      throw this.toImageError(error);
+    }
+  }
+
+  end(): void {
+    try {
+      this.frames.end();
+      this.decoder.push(new Uint8Array(0), true);
+    } catch (error) {
+      throw this.toImageError(error);
+    }
+  }
+
+  private toImageError(error: unknown): ImageError {
+    if (error instanceof ImageError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new ImageError("DECOMPRESSION_FAILED", `zstd data of ${this.what} is invalid: ${message}.`, { file: this.what, cause: error });
+  }
+}
+
+/** ZstdStream as a Node transform, for outer archives read as streams. */
+class ZstdDecoder extends Transform {
+  private readonly stream: ZstdStream;
+
+  constructor(maxWindow: number, what: string) {
+    super({ readableHighWaterMark: DECODE_CHUNK });
+    this.stream = new ZstdStream(maxWindow, what, (chunk) => this.push(chunk));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
-      this.frames.scan(chunk);
-      this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), false);
+      this.stream.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       callback();
     } catch (error) {
-      callback(this.toImageError(error));
+      callback(error as Error);
     }
   }
 
   override _flush(callback: TransformCallback): void {
     try {
-      this.frames.end();
-      this.decoder.push(new Uint8Array(0), true);
+      this.stream.end();
       callback();
     } catch (error) {
-      callback(this.toImageError(error));
+      callback(error as Error);
     }
-  }
-
-  private toImageError(error: unknown): Error {
-    if (error instanceof ImageError) return error;
-    return new ImageError("DECOMPRESSION_FAILED", `zstd data of ${this.what} is invalid: ${error instanceof Error ? error.message : String(error)}.`, { file: this.what, cause: error });
   }
 }
 

@@ -8,7 +8,7 @@ import { createHash, type Hash } from "node:crypto";
 import { once } from "node:events";
 import type { Transform } from "node:stream";
 import type { Blob } from "./container.js";
-import { chooseCompression, createDecoder, type Compression } from "./compression.js";
+import { chooseCompression, createDecoder, ZstdStream, type Compression } from "./compression.js";
 import { ImageError } from "./errors.js";
 import type { ImageLimits } from "./limits.js";
 import { limitError } from "./limits.js";
@@ -44,6 +44,7 @@ export async function streamLayer(blob: Blob, options: StreamLayerOptions, sink:
   const diffHash = blob.digest ? undefined : hashFor(options.diffId);
   const raw = blob.open();
   let decoder: Transform | undefined;
+  let zstd: ZstdStream | undefined;
   let compression: Compression | undefined;
   let compressedBytes = 0;
   let decompressedBytes = 0;
@@ -52,7 +53,7 @@ export async function streamLayer(blob: Blob, options: StreamLayerOptions, sink:
     decompressedBytes += chunk.length;
     budget.total += chunk.length;
     if (budget.total > limits.maxTotalBytes) throw limitError("maxTotalBytes", budget.total, limits.maxTotalBytes, "Decompressed bytes of the image", blob.name);
-    if (decoder && decompressedBytes > limits.ratioGraceBytes && decompressedBytes > compressedBytes * limits.maxCompressionRatio) {
+    if (compression !== "none" && decompressedBytes > limits.ratioGraceBytes && decompressedBytes > compressedBytes * limits.maxCompressionRatio) {
       throw limitError("maxCompressionRatio", Math.round(decompressedBytes / Math.max(1, compressedBytes)), limits.maxCompressionRatio, "Decompression ratio", blob.name);
     }
     diffHash?.update(chunk);
@@ -70,11 +71,17 @@ export async function streamLayer(blob: Blob, options: StreamLayerOptions, sink:
       }
       if (compression === undefined) {
         compression = chooseCompression(chunk, options.mediaType, blob.name);
-        decoder = createDecoder(compression, limits.maxZstdWindowBytes, blob.name);
+        // zstd is decoded inline: output reaches the caps synchronously, a slice of input at a time.
+        if (compression === "zstd") zstd = new ZstdStream(limits.maxZstdWindowBytes, blob.name, consume);
+        else decoder = createDecoder(compression, limits.maxZstdWindowBytes, blob.name);
         if (decoder) {
           decoded = pumpDecoder(decoder, consume, blob.name);
           decoded.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
         }
+      }
+      if (zstd) {
+        zstd.write(chunk);
+        continue;
       }
       if (!decoder) {
         consume(chunk);
@@ -83,6 +90,7 @@ export async function streamLayer(blob: Blob, options: StreamLayerOptions, sink:
       if (!decoder.write(chunk)) await Promise.race([once(decoder, "drain"), decoded]);
     }
     compression ??= "none";
+    zstd?.end();
     if (decoder) {
       decoder.end();
       await decoded;

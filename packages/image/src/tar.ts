@@ -487,6 +487,10 @@ export class TarParser {
         const records = parsePax(data);
         this.global ??= { values: new Map(), xattrs: new Map(), sparsePairs: [] };
         for (const [k, v] of records.values) this.global.values.set(k, v);
+        // Global headers accumulate: their sum is held to the same cap as one header.
+        let total = 0;
+        for (const [k, v] of this.global.values) total += k.length + v.length;
+        if (total > this.limits.maxHeaderBytes) throw limitError("maxHeaderBytes", total, this.limits.maxHeaderBytes, "Size of the global PAX attributes");
         break;
       }
       case MetaKind.LongName:

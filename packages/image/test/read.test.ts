@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ImageError, openImage, readImage, type ReadProgress } from "../src/index.js";
 import type { ImageLimits } from "../src/index.js";
 import { blob, cleanScratch, LAYER_GZIP, LAYER_TAR, LAYER_ZSTD, scratchDir, simpleLayout, writeFile } from "./helpers/layout.js";
-import { gzip, tar, text, zstdStore, type TarSpec } from "./helpers/tar.js";
+import { concat, gzip, tar, text, zstdRleBomb, zstdStore, type TarSpec } from "./helpers/tar.js";
 
 afterAll(cleanScratch);
 
@@ -108,6 +108,17 @@ describe("untrusted input: caps", () => {
   it("stops a gzip bomb at the ratio cap", async () => {
     const error = await readLayers([[{ name: "zeros", content: new Uint8Array(8 * 1024 * 1024) }]], [], { limits: { ratioGraceBytes: 1024 * 1024, maxCompressionRatio: 50 } }).catch((e: ImageError) => e);
     expect(error).toMatchObject({ code: "LIMIT_EXCEEDED", limit: "maxCompressionRatio" });
+  });
+
+  it("stops a zstd bomb (RLE blocks) at the ratio cap, a slice at a time", async () => {
+    const dir = scratchDir();
+    const header = tar([{ name: "zeros", content: "", size: 1 << 30 }], { end: false });
+    simpleLayout(dir, [blob(concat([zstdStore(header), zstdRleBomb(20_000)]), LAYER_ZSTD)]);
+    const image = await openImage(dir, { limits: { ratioGraceBytes: 1024 * 1024, maxCompressionRatio: 100 } });
+    const before = process.memoryUsage().rss;
+    const error = await readImage(image, { content: [], rawLayers: false }).catch((e: ImageError) => e);
+    expect(error).toMatchObject({ code: "LIMIT_EXCEEDED", limit: "maxCompressionRatio" });
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
   });
 
   it("stops at maxTotalBytes", async () => {

@@ -221,3 +221,13 @@ export function zstdStore(data: Uint8Array, options: { windowLog?: number } = {}
 }
 
 export const text = (data: Uint8Array | undefined): string | undefined => (data ? new TextDecoder().decode(data) : undefined);
+
+/** A zstd frame of `blocks` RLE blocks of 128 KiB each (a decompression bomb: 4 bytes per 128 KiB). */
+export function zstdRleBomb(blocks: number): Uint8Array {
+  const parts: Uint8Array[] = [new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x00, (17 - 10) << 3])];
+  for (let i = 0; i < blocks; i++) {
+    const h = ((128 * 1024) << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+    parts.push(new Uint8Array([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff, 0]));
+  }
+  return concat(parts);
+}
