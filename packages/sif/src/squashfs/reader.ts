@@ -190,10 +190,18 @@ export class SquashfsReader {
       throw new SquashfsError("LIMIT_EXCEEDED", `more than ${this.limits.maxContentBytes} bytes of file content read`, inode.position, this.file);
     }
 
-    const content = this.allocate(total, entry.path, inode.position);
     const blocksNeeded = Math.min(data.blockCount, Math.ceil(total / blockSize));
     const cursor = new MetadataCursor(this.metadata, data.blockList.position, data.blockList.offset);
     const sizes = blocksNeeded > 0 ? await cursor.view(blocksNeeded * 4) : undefined;
+
+    // The stored sizes must fit in the filesystem before the output buffer is allocated.
+    let dataEnd = data.blocksStart;
+    for (let i = 0; i < blocksNeeded; i++) dataEnd += sizes!.getUint32(i * 4, true) & ~BLOCK_UNCOMPRESSED;
+    if (dataEnd > bytesUsed) {
+      throw new SquashfsError("TRUNCATED", `${entry.path}: data blocks end at ${dataEnd}, past the end of the filesystem`, inode.position, this.file);
+    }
+
+    const content = this.allocate(total, entry.path, inode.position);
     let position = data.blocksStart;
 
     for (let i = 0; i < blocksNeeded; i++) {
