@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +55,15 @@ async function checks(args: string[], env: Record<string, string | undefined>): 
       else process.env[key] = value;
     }
   }
+}
+
+/** Returns a loopback port that was free a moment ago and has no listener now. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 function marketplaceCode(result: Result): string | undefined {
@@ -169,7 +180,7 @@ describe("marketplace end to end", { timeout: 120_000 }, () => {
     expect((await checks(["plugins", "install", "@checks/plugin-alpha@0.2.0"], user)).code).toBe(0);
     const lockfile = await readFile(join(temp, "offline", "data", "plugins", "checks-lock.json"), "utf8");
 
-    const down = await checks(["plugins", "install", "@checks/plugin-beta"], { ...user, CHECKS_REGISTRY: "http://127.0.0.1:9" });
+    const down = await checks(["plugins", "install", "@checks/plugin-beta"], { ...user, CHECKS_REGISTRY: `http://127.0.0.1:${await closedPort()}` });
     expect(down.code).toBe(3);
     expect(marketplaceCode(down)).toBe("REGISTRY_UNREACHABLE");
     expect(await readFile(join(temp, "offline", "data", "plugins", "checks-lock.json"), "utf8")).toBe(lockfile);

@@ -62,7 +62,8 @@ async function send(request: Request): Promise<{ status: number; body: Buffer }>
   try {
     response = await fetch(request.url, { ...request.init, headers, redirect: "error", signal: AbortSignal.timeout(request.timeoutMs) });
   } catch (error) {
-    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).name;
     throw new MarketplaceError("REGISTRY_UNREACHABLE", `Fetching ${request.what} of ${request.packageName} from ${request.registry.url} failed (${reason}); ${registryHint(request.registry)}.`, {
       package: request.packageName,
       cause: error,
