@@ -36,29 +36,16 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
   };
 
   const prepared = job.plugins.map((plugin, pluginIndex) => prepareRequest(plugin, pluginIndex, limits));
-  const readablePaths = job.plugins.map((plugin) => plugin.bundleFile);
-  let imageMessage: HostMessage;
-  let runnerCount = job.runners ?? defaultRunnerCount();
-  if (job.image.kind === "path") {
-    // The runner opens the image itself, so it may read the image's files and no others.
-    readablePaths.push(...(await imagePaths(job.image.ref)));
-    const { ref, platform, needs } = job.image;
-    imageMessage = { type: "open-image", ref, ...(platform === undefined ? {} : { platform }), needs };
-    // Every runner reads the whole image, so one runner is the default here.
-    runnerCount = job.runners ?? 1;
-  } else {
-    // The runner receives only what some selected check declared, so undeclared
-    // data never leaves the host process.
-    const declared = prepared.flatMap(({ request }) => request.checks.map((check) => check.needs));
-    imageMessage = { type: "image", data: filterImageData(job.image.data, declared) };
-  }
+  const { imageMessage, imagePaths, defaultRunners } = await prepareImage(job.image, prepared);
+  const readablePaths = [...job.plugins.map((plugin) => plugin.bundleFile), ...imagePaths];
+  const runnerCount = job.runners ?? defaultRunners;
   const isolateNetwork = job.isolateNetwork ?? true;
   const results: PluginResult[] = new Array(job.plugins.length);
   let runners = 0;
   let networkIsolated = true;
   let permissionModel = true;
   let next = 0;
-  let imageRead = false;
+  let imageReadOnce = false;
   let imageFailure: ImageReadError | undefined;
 
   // Each worker owns one runner at a time and takes the next plugin until none
@@ -79,12 +66,12 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
             session = undefined;
             try {
               session = await RunnerSession.start(readablePaths, isolateNetwork, imageMessage, limits.imageReadMs, emit);
-              imageRead = true;
+              imageReadOnce = true;
               runners++;
               networkIsolated &&= session.networkIsolated;
               permissionModel &&= session.ready.permissionModel;
             } catch (error) {
-              if (error instanceof ImageReadError && !imageRead) {
+              if (error instanceof ImageReadError && !imageReadOnce) {
                 imageFailure = error;
                 return;
               }
@@ -108,24 +95,41 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
   const workerCount = Math.max(1, Math.min(runnerCount, job.plugins.length));
   await Promise.all(Array.from({ length: workerCount }, worker));
   if (imageFailure) {
-    throw new SandboxError("IMAGE_UNREADABLE", `The runner could not read the image ${JSON.stringify((job.image as { ref: string }).ref)}: ${imageFailure.message}`, {
-      cause: imageFailure,
-    });
+    throw new SandboxError("IMAGE_UNREADABLE", `The runner could not read the image: ${imageFailure.message}`, { cause: imageFailure });
   }
 
   return { networkIsolated: runners > 0 && networkIsolated, permissionModel: runners > 0 && permissionModel, plugins: results };
 }
 
-/** Returns the absolute path of an image reference's file or folder, and its real path when that differs. */
-async function imagePaths(ref: string): Promise<string[]> {
+/**
+ * Builds the message that gives a runner its image. Data is first filtered to
+ * what some selected check declared, so undeclared data never leaves the host.
+ * A `path` image is opened by the runner itself, which may then read the
+ * image's file or folder and nothing else; one runner is the default there,
+ * because every runner reads the whole image.
+ */
+async function prepareImage(
+  image: RunPluginsJob["image"],
+  prepared: readonly { request: PluginRequest }[],
+): Promise<{ imageMessage: HostMessage; imagePaths: string[]; defaultRunners: number }> {
+  if (image.kind === "data") {
+    const declared = prepared.flatMap(({ request }) => request.checks.map((check) => check.needs));
+    return { imageMessage: { type: "image", data: filterImageData(image.data, declared) }, imagePaths: [], defaultRunners: defaultRunnerCount() };
+  }
+
   let parsed: { path: string };
   try {
-    parsed = await parseRef(ref);
+    parsed = await parseRef(image.ref);
   } catch (error) {
-    throw new SandboxError("IMAGE_UNREADABLE", `No image at ${JSON.stringify(ref)}: ${(error as Error).message}`, { cause: error });
+    throw new SandboxError("IMAGE_UNREADABLE", `No image at ${JSON.stringify(image.ref)}: ${(error as Error).message}`, { cause: error });
   }
   const path = resolve(parsed.path);
-  return [path, realpathSync(path)];
+  const { ref, platform, needs } = image;
+  return {
+    imageMessage: { type: "open-image", ref, ...(platform === undefined ? {} : { platform }), needs },
+    imagePaths: [path, realpathSync(path)],
+    defaultRunners: 1,
+  };
 }
 
 /** Two runners use both cores of a typical CI machine; more cost memory for a copy of the image data each. */
