@@ -2,6 +2,10 @@ import { defineCheck, matchAny, redact } from "@checks/sdk";
 import { CREDENTIAL_GLOBS } from "./credential-formats.js";
 import { MAX_SCAN_BYTES, PRIVATE_KEY_GLOBS, TOKEN_SCAN_GLOBS, isSshHostKey } from "./globs.js";
 import { scanFile } from "./scan-file.js";
+import type { FileSecret } from "./scan-file.js";
+
+/** Identifies a secret independently of its line, to compare a layer's copy with the merged file. */
+const secretKey = (secret: FileSecret): string => `${secret.kind}\0${secret.value ?? secret.header ?? ""}`;
 
 const GLOBS = [...new Set([...PRIVATE_KEY_GLOBS, ...CREDENTIAL_GLOBS, ...TOKEN_SCAN_GLOBS])];
 
@@ -29,7 +33,12 @@ export const deletedSecrets = defineCheck({
         const bytes = layer.readBytes(entry.path);
         if (!bytes) continue;
 
+        // A file that a later layer only copied up (chmod, touch) still shows the secret in the
+        // merged view, where the file checks report it; only secrets the merged file lost count here.
+        const merged = image.files.readBytes(entry.path);
+        const visible = new Set((merged ? scanFile(entry.path, merged) : []).map(secretKey));
         for (const secret of scanFile(entry.path, bytes)) {
+          if (visible.has(secretKey(secret))) continue;
           report({
             messageId: "deletedSecret",
             path: entry.path,

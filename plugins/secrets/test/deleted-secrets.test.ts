@@ -13,8 +13,27 @@ testCheck(deletedSecrets, {
       name: "deleted host key left to hygiene",
       image: { layers: [{ files: { "/etc/ssh/ssh_host_rsa_key": RSA_PRIVATE_KEY } }, { files: { "/etc/ssh/ssh_host_rsa_key": { whiteout: true } } }] },
     },
+    {
+      name: "secret still in the copied-up file",
+      image: {
+        layers: [
+          { files: { "/srv/api/.env": `GITHUB_TOKEN=${GITHUB_TOKEN}\n` } },
+          { files: { "/srv/api/.env": { content: `GITHUB_TOKEN=${GITHUB_TOKEN}\n`, mode: 0o600 } } },
+        ],
+      },
+    },
   ],
   invalid: [
+    {
+      name: "rewritten file lost one of two secrets",
+      image: {
+        layers: [
+          { files: { "/srv/api/.env": `GITHUB_TOKEN=${GITHUB_TOKEN}\nAPI_SECRET=Xk29dmQp7vB4\n` } },
+          { files: { "/srv/api/.env": `GITHUB_TOKEN=${GITHUB_TOKEN}\n` } },
+        ],
+      },
+      findings: [{ messageId: "deletedSecret", path: "/srv/api/.env", layer: 0, data: { kind: "value of API_SECRET" } }],
+    },
     {
       name: "token file deleted by a whiteout",
       image: {
