@@ -31,7 +31,7 @@ async function run(...args: string[]): Promise<string> {
   return output.join("");
 }
 
-/** A small root filesystem folder with one dpkg package and one npm package. */
+/** Writes a small root filesystem folder with one dpkg package and one npm package. */
 function rootfs(): string {
   const root = join(work, "rootfs");
   mkdirSync(join(root, "etc"), { recursive: true });

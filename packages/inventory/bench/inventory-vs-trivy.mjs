@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import { openImage, readImage } from "@checks/image";
 import { collectInventory, INVENTORY_CONTENT_NEEDS } from "../dist/index.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const base = process.env.CHECKS_TEST_IMAGES ?? resolve(here, "../../../.cache/images");
+const benchFolder = dirname(fileURLToPath(import.meta.url));
+const base = process.env.CHECKS_TEST_IMAGES ?? resolve(benchFolder, "../../../.cache/images");
 const rootfs = join(base, "rootfs");
 if (!existsSync(join(rootfs, "var/lib/dpkg/status"))) {
   console.error(`No Debian root filesystem at ${rootfs}; run "pnpm images" at the repository root first.`);

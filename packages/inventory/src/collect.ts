@@ -29,8 +29,8 @@ const APK_INSTALLED = "/lib/apk/db/installed";
  * Lists the installed packages of an image from its merged files: dpkg
  * (`status` and distroless `status.d`), apk, rpm (SQLite database), Python
  * (`dist-info` and `egg-info`) and npm (`node_modules`). Works on content the
- * engine collected for INVENTORY_CONTENT_NEEDS, writes nothing and never
- * throws for malformed input: each problem becomes a note.
+ * engine collected for INVENTORY_CONTENT_NEEDS and writes nothing. Malformed
+ * input does not throw: each problem becomes a note and reading goes on.
  */
 export function collectInventory(image: ImageData | FileIndex): InventoryResult {
   const source = new InventorySource(image);

@@ -5,8 +5,8 @@ import type { ParsedPackage, ParseResult } from "./parsed.js";
 /**
  * Parses a dpkg status file (`/var/lib/dpkg/status`) or one distroless
  * `status.d` file. A package counts when its Status field ends in `installed`
- * (`install ok installed`, `hold ok installed`); in `status.d` files, which
- * only list installed packages, a missing Status counts as installed.
+ * (`install ok installed`, `hold ok installed`). Distroless `status.d` files
+ * only list installed packages, so there a missing Status counts as installed.
  */
 export function parseDpkgStatus(text: string, file: string, options: { statusRequired: boolean }): ParseResult {
   const notes: string[] = [];

@@ -13,10 +13,9 @@ export const RPM_NDB_PATHS = ["/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm
 export const OS_RELEASE_PATHS = ["/etc/os-release", "/usr/lib/os-release"] as const;
 
 /**
- * What the engine collects for `collectInventory`. The engine keeps metadata
- * for every entry anyway; content is needed only for these globs. 64 MiB is the
- * largest per-file read the SDK allows, enough for the dpkg status file of a
- * large desktop system (about 10 MiB) and for rpm databases of server images.
+ * Content globs that the engine collects for `collectInventory`. The engine
+ * keeps metadata for every entry anyway, so content is needed only for these
+ * globs. 64 MiB is the largest per-file read the SDK allows.
  */
 export const INVENTORY_CONTENT_NEEDS: { glob: string; maxBytes: number }[] = [
   { glob: "/var/lib/dpkg/status", maxBytes: 64 * MiB },

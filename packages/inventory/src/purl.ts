@@ -26,7 +26,7 @@ export function splitEpoch(version: string): { epoch?: string; version: string }
   return match ? { epoch: match[1]!, version: match[2]! } : { version };
 }
 
-/** The purl `distro` qualifier: `debian-12`, `alpine-3.18.4`. */
+/** Returns the purl `distro` qualifier: `debian-12`, `alpine-3.18.4`. */
 export function distroQualifier(osRelease: OsRelease | undefined): string | undefined {
   if (!osRelease?.id) return undefined;
   return osRelease.versionId ? `${osRelease.id}-${osRelease.versionId}` : osRelease.id;
@@ -45,7 +45,7 @@ const RPM_NAMESPACES: Record<string, string> = {
   "opensuse-tumbleweed": "opensuse",
 };
 
-/** The purl namespace of a distribution's packages, from os-release ID. */
+/** Returns the purl namespace of a distribution's packages, from os-release ID. */
 export function distroNamespace(type: "deb" | "apk" | "rpm", osRelease: OsRelease | undefined): string {
   const id = osRelease?.id;
   if (type === "deb") return id ?? "debian";
@@ -53,12 +53,12 @@ export function distroNamespace(type: "deb" | "apk" | "rpm", osRelease: OsReleas
   return (id && RPM_NAMESPACES[id]) ?? id ?? "redhat";
 }
 
-/** The purl of a Python package: the name normalized as PEP 503 describes. */
+/** Builds the purl of a Python package, with the name normalized as PEP 503 describes. */
 export function pypiPurl(name: string, version: string): string {
   return buildPurl("pypi", undefined, name.toLowerCase().replace(/[-_.]+/g, "-"), version);
 }
 
-/** The purl of an npm package; a scope becomes the namespace. */
+/** Builds the purl of an npm package; a scope becomes the namespace. */
 export function npmPurl(name: string, version: string): string {
   const scoped = /^(@[^/]+)\/(.+)$/.exec(name);
   return scoped ? buildPurl("npm", scoped[1]!, scoped[2]!, version) : buildPurl("npm", undefined, name, version);

@@ -41,12 +41,12 @@ export function parseRpmHeader(blob: Uint8Array, file: string): Map<number, Head
   const dataStart = 8 + entryCount * ENTRY_BYTES;
   if (dataStart + dataLength > blob.byteLength) throw invalid("is shorter than its declared size");
 
-  const wanted = new Set<number>(Object.values(RPM_TAG));
+  const tags = new Set<number>(Object.values(RPM_TAG));
   const values = new Map<number, HeaderValue>();
   for (let index = 0; index < entryCount; index++) {
     const at = 8 + index * ENTRY_BYTES;
     const tag = view.getUint32(at);
-    if (!wanted.has(tag)) continue;
+    if (!tags.has(tag)) continue;
     const type = view.getUint32(at + 4);
     const offset = view.getUint32(at + 8);
     const count = view.getUint32(at + 12);

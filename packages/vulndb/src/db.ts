@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { VulnDbError } from "./errors.js";
 import type { AdvisoryRow, StoredRange } from "./osv.js";
+import { compareText } from "./versions/text.js";
 
 /** Schema version stored in `PRAGMA user_version`. */
 export const SCHEMA_VERSION = 1;
@@ -156,8 +157,8 @@ export class AdvisoryWriter {
   }
 
   /**
-   * Stores one advisory unless the database already holds the same or a newer
-   * `modified` time for its id. Returns what happened, for the import summary.
+   * Stores one advisory unless the database already contains the same or a newer
+   * `modified` time for its id. Returns the outcome for the import summary.
    */
   write(row: AdvisoryRow): "added" | "updated" | "unchanged" {
     const existing = this.selectModified.get(row.id);
@@ -203,6 +204,6 @@ export class AdvisoryWriter {
 function compareTimes(a: string, b: string): number {
   const left = Date.parse(a);
   const right = Date.parse(b);
-  if (Number.isNaN(left) || Number.isNaN(right)) return a === b ? 0 : a < b ? -1 : 1;
+  if (Number.isNaN(left) || Number.isNaN(right)) return compareText(a, b);
   return Math.sign(left - right);
 }

@@ -34,7 +34,7 @@ export function normalizeName(base: string, name: string): string {
   return name;
 }
 
-/** Where to look a package up in the advisory database. */
+/** Lookup key of a package in the advisory database. */
 export interface LookupTarget {
   base: string;
   /** Returns true when an affected entry's release (see ParsedEcosystem) applies to the image. */
@@ -118,7 +118,7 @@ function rpmTarget(record: PackageRecord, osRelease?: OsRelease): LookupTarget |
 }
 
 /**
- * The distribution ID from os-release when its advisories are imported. Derivatives
+ * Returns the os-release ID when that distribution's advisories are imported. Derivatives
  * named only in ID_LIKE are not matched, because their VERSION_ID is not the parent's release.
  */
 function distributionFamily(osRelease?: OsRelease): string | undefined {

@@ -22,7 +22,7 @@ export const IMPORT_LIMITS = Object.freeze({
   batchSize: 2_000,
   /** Largest zip archive read into memory whole; larger ones are read from the file entry by entry. */
   maxInMemoryZipBytes: 512 * 1024 * 1024,
-  /** Zip entries inflated at the same time; each holds at most one record in memory. */
+  /** Zip entries inflated at the same time; each keeps at most one record in memory. */
   zipConcurrency: 32,
 });
 
@@ -42,7 +42,7 @@ export interface ImportSummary {
   withdrawn: number;
   /** Records that were invalid or over a limit. */
   skipped: number;
-  /** Why records were skipped, at most `IMPORT_LIMITS.maxNotes`; `skipped` counts all. */
+  /** Reasons for skipped records, at most `IMPORT_LIMITS.maxNotes`; `skipped` counts all. */
   notes: string[];
 }
 
@@ -52,7 +52,7 @@ export interface ImportOptions {
 }
 
 interface RawRecord {
-  /** Where the record came from, for notes: `file.json` or `archive.zip!entry.json`. */
+  /** Origin of the record for notes: `file.json` or `archive.zip!entry.json`. */
   origin: string;
   bytes?: Buffer;
   /** Set when the record could not be read at all. */

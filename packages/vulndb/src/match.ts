@@ -3,6 +3,7 @@ import type { AdvisoryDb, AffectedLookupRow } from "./db.js";
 import { lookupTarget, type LookupTarget } from "./ecosystems.js";
 import type { StoredRange } from "./osv.js";
 import { COMPARATORS, type VersionComparator } from "./versions/index.js";
+import { compareText } from "./versions/text.js";
 
 type Severity = NonNullable<AdvisoryRecord["severity"]>;
 
@@ -126,7 +127,7 @@ function toAdvisoryRecord(record: PackageRecord, row: AffectedLookupRow, verdict
 }
 
 function withoutAliasDuplicates(advisories: AdvisoryRecord[]): AdvisoryRecord[] {
-  const sorted = advisories.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = advisories.sort((a, b) => compareText(a.id, b.id));
   const covered = new Set<string>();
   const kept: AdvisoryRecord[] = [];
   for (const advisory of sorted) {

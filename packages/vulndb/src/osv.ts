@@ -89,7 +89,7 @@ interface Rated {
  * Rates severity from OSV `severity` entries: a CVSS v3 vector first, then a
  * CVSS v2 vector, then a distribution's own rating (the `Ubuntu` type).
  * NOTE: CVSS v4 vectors are kept but not scored, because their score needs the
- * v4 MacroVector tables; a record with only a v4 vector is rated from its
+ * v4 MacroVector tables. A record with only a v4 vector is rated from its
  * distribution or database rating, or stays unrated.
  */
 function rateSeverity(entries: readonly { type: string; score: string }[] | undefined, databaseWord?: unknown): Rated {
@@ -124,8 +124,8 @@ function advisoryUrl(record: OsvRecord): string | undefined {
 
 /**
  * Converts a validated OSV record into the rows the database stores. Affected
- * entries of ecosystems the database does not cover are dropped; the result
- * says how many.
+ * entries of ecosystems the database does not cover are dropped, and
+ * `unsupported` counts them.
  */
 export function toAdvisoryRow(record: OsvRecord): { row: AdvisoryRow; unsupported: number } {
   const rated = rateSeverity(record.severity, record.database_specific?.["severity"]);

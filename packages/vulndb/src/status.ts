@@ -40,7 +40,7 @@ interface ImportRow {
   skipped: number;
 }
 
-/** Reports what the database holds and what was imported when and from where. */
+/** Reports what the database contains and what was imported when and from where. */
 export function databaseStatus(db: AdvisoryDb): DatabaseStatus {
   const imports = db.sqlite.prepare("SELECT * FROM imports ORDER BY id DESC").all() as ImportRow[];
   const sources: ImportRecord[] = imports.map((row) => ({

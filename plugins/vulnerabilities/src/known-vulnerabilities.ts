@@ -66,5 +66,9 @@ export const knownVulnerabilities = defineCheck({
 
 /** Orders findings by package, then advisory id, so reports are stable across runs. */
 function sortAdvisories(advisories: readonly Readonly<AdvisoryRecord>[]): Readonly<AdvisoryRecord>[] {
-  return [...advisories].sort((a, b) => (a.purl === b.purl ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.purl < b.purl ? -1 : 1));
+  const compareText = (a: string, b: string): number => {
+    if (a === b) return 0;
+    return a < b ? -1 : 1;
+  };
+  return [...advisories].sort((a, b) => compareText(a.purl, b.purl) || compareText(a.id, b.id));
 }

@@ -7,7 +7,7 @@ import { INVENTORY_CONTENT_NEEDS } from "../../src/index.js";
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
 /**
- * The Debian root filesystem that `pnpm images` builds with debootstrap:
+ * Returns the Debian root filesystem that `pnpm images` builds with debootstrap:
  * `$CHECKS_TEST_IMAGES/rootfs`, else `.cache/images/rootfs` at the repository root.
  * Throws when it is missing, so a test that needs it fails with the fix.
  */

@@ -18,12 +18,12 @@ export function records(entries: Record<string, VirtualEntry>, layer = 0): FileR
   });
 }
 
-/** An image with one layer. */
+/** Builds an image with one layer. */
 export function virtualImage(entries: Record<string, VirtualEntry>): ImageData {
   return { info: { name: "virtual", format: "rootfs" }, files: records(entries) };
 }
 
-/** An image with several layers; later layers override earlier paths in the merged view. */
+/** Builds an image with several layers; later layers override earlier paths in the merged view. */
 export function layeredImage(layers: Record<string, VirtualEntry>[]): ImageData {
   const merged = new Map<string, FileRecord>();
   const layerRecords: LayerRecord[] = layers.map((entries, index) => {

@@ -4,8 +4,10 @@
  * Pre-release suffixes (`_alpha`, `_beta`, `_pre`, `_rc`) sort before the bare
  * version, post-release ones (`_cvs`, `_svn`, `_git`, `_hg`, `_p`) after it. When
  * one version has more parts, the longer one is newer unless the extra part is a
- * pre-release suffix or a letter that stands where the other has a number.
+ * pre-release suffix or a letter in the position where the other has a number.
  */
+
+import { compareText } from "./text.js";
 
 const SUFFIXES: Record<string, number> = { alpha: -4, beta: -3, pre: -2, rc: -1, cvs: 1, svn: 2, git: 3, hg: 4, p: 5 };
 
@@ -49,7 +51,8 @@ function tokenize(version: string): Token[] | undefined {
 function compareIntegers(a: string, b: string): number {
   const left = BigInt(a);
   const right = BigInt(b);
-  return left === right ? 0 : left < right ? -1 : 1;
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
 }
 
 function compareSameKind(a: Token, b: Token): number {
@@ -57,7 +60,7 @@ function compareSameKind(a: Token, b: Token): number {
     case Kind.Digit:
       // Later numeric parts with a leading zero compare as decimal fractions (1.02 < 1.1).
       if (!a.leading && (a.text.startsWith("0") || b.text.startsWith("0"))) {
-        return a.text === b.text ? 0 : a.text < b.text ? -1 : 1;
+        return compareText(a.text, b.text);
       }
       return compareIntegers(a.text, b.text);
     case Kind.Suffix:
@@ -67,7 +70,7 @@ function compareSameKind(a: Token, b: Token): number {
       return compareIntegers(a.text, b.text);
     case Kind.Letter:
     case Kind.Hash:
-      return a.text === b.text ? 0 : a.text < b.text ? -1 : 1;
+      return compareText(a.text, b.text);
     case Kind.End:
       return 0;
   }
@@ -77,7 +80,7 @@ function compareSameKind(a: Token, b: Token): number {
 export function compareApkVersions(a: string, b: string): number {
   const left = tokenize(a);
   const right = tokenize(b);
-  if (!left || !right) return a === b ? 0 : a < b ? -1 : 1;
+  if (!left || !right) return compareText(a, b);
 
   for (let index = 0; ; index++) {
     const x = left[index]!;

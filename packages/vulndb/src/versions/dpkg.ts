@@ -3,7 +3,7 @@
  * deb-version(7)): `[epoch:]upstream[-revision]`, compared part by part. Within
  * upstream and revision, non-digit runs compare character by character with
  * letters before other characters and `~` before everything, even the end of
- * the string; digit runs compare as numbers.
+ * the string. Digit runs compare as numbers.
  */
 
 interface DebianVersion {

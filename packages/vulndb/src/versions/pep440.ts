@@ -1,4 +1,5 @@
 import { compare as comparePep440, valid } from "@renovatebot/pep440";
+import { compareText } from "./text.js";
 
 /**
  * Compares two Python package versions by PEP 440 (epochs, pre-, post- and
@@ -10,5 +11,5 @@ export function comparePythonVersions(a: string, b: string): number {
   const validB = valid(b) !== null;
   if (validA && validB) return Math.sign(comparePep440(a, b));
   if (validA !== validB) return validA ? -1 : 1;
-  return a === b ? 0 : a < b ? -1 : 1;
+  return compareText(a, b);
 }

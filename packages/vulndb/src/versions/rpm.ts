@@ -1,7 +1,7 @@
 /**
  * RPM version ordering: rpmvercmp from rpm 4.x (`rpm --eval '%{lua: print(rpm.vercmp(a, b))}'`)
  * applied to `[epoch:]version[-release]`. Alphanumeric segments compare as
- * numbers when numeric (a numeric segment is newer than an alphabetic one);
+ * numbers when numeric, and a numeric segment is newer than an alphabetic one.
  * `~` sorts before everything including the end, `^` after the end but before
  * any further segment.
  */

@@ -1,4 +1,5 @@
 import semver from "semver";
+import { compareText } from "./text.js";
 
 /**
  * Compares two npm versions by SemVer 2.0.0 as the `semver` package implements
@@ -11,5 +12,5 @@ export function compareSemverVersions(a: string, b: string): number {
   const right = semver.parse(b.trim(), { loose: true });
   if (left && right) return left.compare(right);
   if (Boolean(left) !== Boolean(right)) return left ? -1 : 1;
-  return a === b ? 0 : a < b ? -1 : 1;
+  return compareText(a, b);
 }
