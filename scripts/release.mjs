@@ -35,6 +35,10 @@ const { values: flags } = parseArgs({
   },
 });
 const root = resolve(flags.root ?? repoRoot);
+if (!existsSync(join(root, ".changeset", "config.json"))) {
+  console.error(`release: ${root} has no .changeset/config.json; pass --root with the folder of a changesets workspace.`);
+  process.exit(2);
+}
 
 /** Returns the data folder of the checks CLI: `$CHECKS_HOME/data`, else the XDG data folder. */
 function dataDir() {
@@ -51,30 +55,40 @@ async function publishTarget() {
   return { url: state.url, token: await publisherToken(registryDir, state.url) };
 }
 
-function run(command, args, env = process.env) {
-  console.log(`release: ${command} ${args.join(" ")}`);
-  execFileSync(command, args, { cwd: root, stdio: "inherit", env });
+/** Runs one release step; a failure stops the release after its own output. */
+function run(step, command, args, env = process.env) {
+  console.log(`release: ${step}: ${command} ${args.join(" ")}`);
+  try {
+    execFileSync(command, args, { cwd: root, stdio: "inherit", env });
+  } catch (error) {
+    throw new Error(`release: the ${step} step failed (output above); fix it and run the release again. Versions already published stay published.`, { cause: error });
+  }
 }
 
-const target = await publishTarget();
-console.log(`release: publishing to ${target.url}`);
-
-run(process.execPath, [changesetBin, "version"]);
-
-if (flags.build && !flags["no-build"]) {
-  const rootPackage = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
-  if (rootPackage.scripts?.build) run("pnpm", ["run", "build"]);
-  else run("pnpm", ["-r", "--if-present", "run", "build"]);
-}
-
-const configDir = await mkdtemp(join(tmpdir(), "checks-release-"));
 try {
-  const npmrc = join(configDir, "npmrc");
-  const lines = [`registry=${target.url}/`];
-  if (target.token) lines.push(`${nerfDart(target.url)}:_authToken=${target.token}`);
-  else if (existsSync(join(homedir(), ".npmrc"))) lines.push(...(await readFile(join(homedir(), ".npmrc"), "utf8")).split("\n").filter((line) => line.startsWith("//")));
-  await writeFile(npmrc, lines.join("\n") + "\n", { mode: 0o600 });
-  run(process.execPath, [changesetBin, "publish"], { ...process.env, npm_config_registry: `${target.url}/`, npm_config_userconfig: npmrc });
-} finally {
-  await rm(configDir, { recursive: true, force: true });
+  const target = await publishTarget();
+  console.log(`release: publishing to ${target.url}`);
+
+  run("version", process.execPath, [changesetBin, "version"]);
+
+  if (flags.build && !flags["no-build"]) {
+    const rootPackage = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+    if (rootPackage.scripts?.build) run("build", "pnpm", ["run", "build"]);
+    else run("build", "pnpm", ["-r", "--if-present", "run", "build"]);
+  }
+
+  const configDir = await mkdtemp(join(tmpdir(), "checks-release-"));
+  try {
+    const npmrc = join(configDir, "npmrc");
+    const lines = [`registry=${target.url}/`];
+    if (target.token) lines.push(`${nerfDart(target.url)}:_authToken=${target.token}`);
+    else if (existsSync(join(homedir(), ".npmrc"))) lines.push(...(await readFile(join(homedir(), ".npmrc"), "utf8")).split("\n").filter((line) => line.startsWith("//")));
+    await writeFile(npmrc, lines.join("\n") + "\n", { mode: 0o600 });
+    run("publish", process.execPath, [changesetBin, "publish"], { ...process.env, npm_config_registry: `${target.url}/`, npm_config_userconfig: npmrc });
+  } finally {
+    await rm(configDir, { recursive: true, force: true });
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
 }
