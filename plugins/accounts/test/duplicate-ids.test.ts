@@ -1,4 +1,5 @@
-import { testCheck } from "@checks/plugin-tester";
+import { runCheckOn, testCheck } from "@checks/plugin-tester";
+import { expect, it } from "vitest";
 import { duplicateIds } from "../src/duplicate-ids.js";
 import { DEBIAN_GROUP, DEBIAN_PASSWD } from "./fixtures.js";
 
@@ -19,4 +20,10 @@ testCheck(duplicateIds, {
       findings: [{ messageId: "duplicateGid", path: "/etc/group", data: { gid: 27, groups: "sudo, admins" } }],
     },
   ],
+});
+
+it("skips malformed group lines and goes on", async () => {
+  const result = await runCheckOn(duplicateIds, { files: { "/etc/group": "staff:x:50:\nbroken\nops:x:50:\n" } });
+  expect(result.notes).toEqual(["Skipped /etc/group line 2: expected 4 fields, found 1."]);
+  expect(result.findings.map((finding) => finding.data.groups)).toEqual(["staff, ops"]);
 });
