@@ -6,6 +6,8 @@ export type { ImportOptions, ImportSummary } from "./import.js";
 export { matchPackages, evaluateAffected, evaluateRange } from "./match.js";
 export type { RangeVerdict } from "./match.js";
 export { databaseStatus } from "./status.js";
+export { scanAdvisories } from "./scan.js";
+export type { AdvisoryScan } from "./scan.js";
 export type { DatabaseStatus, ImportRecord } from "./status.js";
 export { VulnDbError } from "./errors.js";
 export type { VulnDbErrorCode } from "./errors.js";

@@ -1,9 +1,8 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import yazl from "yazl";
-import { createWriteStream, readFileSync, readdirSync } from "node:fs";
-import { databaseStatus, importOsv, openAdvisoryDb, VulnDbError } from "../src/index.js";
+import { databaseStatus, importOsv, openAdvisoryDb, scanAdvisories, VulnDbError } from "../src/index.js";
 import { FIXTURES, tempFolder } from "./helpers.js";
 
 async function writeZip(file: string, entries: { name: string; content: Buffer | string; compress?: boolean }[]): Promise<void> {
@@ -242,5 +241,29 @@ describe("importOsv", () => {
     db.close();
     expect(summary.skipped).toBe(1);
     expect(summary.added).toBe(0);
+  });
+});
+
+describe("scanAdvisories", () => {
+  it("reports no database when the file is missing", () => {
+    const scan = scanAdvisories(join(tempFolder(), "missing.sqlite"), []);
+    expect(scan).toEqual({ advisories: [], advisoryDatabase: { available: false } });
+  });
+
+  it("reports no database before the first import", () => {
+    const file = join(tempFolder(), "advisories.sqlite");
+    openAdvisoryDb(file).close();
+    expect(scanAdvisories(file, []).advisoryDatabase.available).toBe(false);
+  });
+
+  it("matches packages and reports the update time", async () => {
+    const file = join(tempFolder(), "advisories.sqlite");
+    const db = openAdvisoryDb(file);
+    const summary = await importOsv(db, FIXTURES);
+    db.close();
+    const lodash = { ecosystem: "npm" as const, name: "lodash", version: "4.17.20", purl: "pkg:npm/lodash@4.17.20", source: "/x" };
+    const scan = scanAdvisories(file, [lodash]);
+    expect(scan.advisoryDatabase).toEqual({ available: true, updatedAt: summary.finishedAt });
+    expect(scan.advisories.map((advisory) => advisory.id)).toEqual(["GHSA-35jh-r3h4-6jhm"]);
   });
 });
