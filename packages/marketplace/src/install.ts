@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { PLUGIN_NAME_PATTERN } from "@checks/sdk/host";
 import semver from "semver";
 import { fetchPackument, fetchTarball, resolveVersion } from "./client.js";
@@ -10,7 +10,7 @@ import { MarketplaceError } from "./errors.js";
 import { sameIntegrity, sha512Integrity } from "./integrity.js";
 import { readLockfile, writeLockfile } from "./lockfile.js";
 import type { LockEntry, SetReference } from "./lockfile.js";
-import { fetchSet } from "./set-package.js";
+import { fetchSet, looksLikePath } from "./set-package.js";
 import { verifySet } from "./sets.js";
 import type { CuratedSet, TrustedKey } from "./sets.js";
 import { hashFiles, isAlive, loadPluginDir, pluginDir, withStoreLock } from "./store.js";
@@ -221,7 +221,9 @@ export async function installSet(store: PluginStore, setName: string, options: S
   const { set, source } = await fetchSet(options.registry, setName);
   verifySet(set, options.trustedKeys, source);
   const selected = selectPlugins(set, source, options.only);
-  const reference: SetReference = { source: setName, name: set.name, version: set.version, keyId: set.keyId };
+  // `update` fetches the set again: the package without its version, so it follows new versions, or the file by absolute path.
+  const refetch = looksLikePath(setName) ? resolve(setName) : parseSpec(setName).name;
+  const reference: SetReference = { source: refetch, name: set.name, version: set.version, keyId: set.keyId };
 
   return withStaging(store, async (root) => {
     const staged: StagedPlugin[] = [];

@@ -14,7 +14,8 @@ export const SET_FILE = "checks-set.json";
 /** Keyword of set packages, so a registry search can list them. */
 export const SET_KEYWORD = "checks-set";
 
-function looksLikePath(spec: string): boolean {
+/** Returns true when a set spec names a file rather than a package. */
+export function looksLikePath(spec: string): boolean {
   return spec.endsWith(".json") || spec.startsWith(".") || spec.startsWith("/");
 }
 

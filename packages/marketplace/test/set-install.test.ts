@@ -99,6 +99,7 @@ describe("installSet", () => {
     const store = await emptyStore();
     await installSet(store, file, { registry: registry.readConfig, trustedKeys: trusted, only: ["checks-plugin-alpha"] });
     expect((await listInstalledPlugins(store)).plugins.map((plugin) => plugin.name)).toEqual(["checks-plugin-alpha"]);
+    expect((await readLockfile(store.lockfile)).plugins["checks-plugin-alpha"]?.set?.source).toBe(file);
   });
 
   it("rejects a look-alike name that is not in the set", async () => {
@@ -156,7 +157,7 @@ describe("installSet", () => {
     const store = await emptyStore();
     const first = await createSet(registry.readConfig, { name: "moving", version: "1.0.0", plugins: ["@checks/plugin-secrets@1.0.0"] });
     await publishSet(registry.config, signSet(first, key.privateKeyPem), "@site/checks-set-moving");
-    await installSet(store, "@site/checks-set-moving", { registry: registry.readConfig, trustedKeys: trusted });
+    await installSet(store, "@site/checks-set-moving@1.0.0", { registry: registry.readConfig, trustedKeys: trusted });
 
     const second = await createSet(registry.readConfig, { name: "moving", version: "1.1.0", plugins: ["@checks/plugin-secrets@1.1.0"] });
     await publishSet(registry.config, signSet(second, key.privateKeyPem), "@site/checks-set-moving");
