@@ -128,9 +128,29 @@ describe("synthetic tree facts", () => {
       expect(passwd["user.big"]!.length).toBe(3000);
       expect([...byPath.get("/usr/bin/wall")!.xattrs!["security.capability"]!.subarray(0, 4)]).toEqual([1, 0, 0, 2]);
       expect(new TextDecoder().decode(byPath.get("/data")!.xattrs!["user.dir"])).toBe("on-a-directory");
+      expect(new TextDecoder().decode(byPath.get("/links/absolute")!.xattrs!["trusted.symlink"])).toBe("1");
+      expect(new TextDecoder().decode(byPath.get("/fifo-with-xattr")!.xattrs!["trusted.fifo"])).toBe("2");
+      expect(new TextDecoder().decode(byPath.get("/block-device")!.xattrs!["trusted.device"])).toBe("4");
+      expect(byPath.get("/char-device")!.device).toEqual({ major: 4, minor: 64 });
+      expect(new TextDecoder().decode(byPath.get("/char-device")!.xattrs!["trusted.device"])).toBe("3");
     } else {
       console.warn("setfattr (Debian package attr) is missing, so xattrs were not tested");
     }
+  }, 240_000);
+
+  it("uses every inode type", async () => {
+    const image = join(workDir, "inode-types.squashfs");
+    mksquashfs(tree, image, ["-comp", "gzip", "-b", "4096", "-processors", "1", ...PSEUDO_DEVICES]);
+    const { entries, source } = await listOurs(image);
+    await source.close();
+    const types = new Set(entries.map((entry) => entry.inode.type));
+    // Basic: 1 directory, 2 file, 3 symlink, 4 block device, 5 char device, 6 FIFO, 7 socket.
+    // Extended: 8 directory, 9 file, 10 symlink, 11 block device, 12 char device, 13 FIFO. The tree has no
+    // socket with an xattr, so type 14 (extended socket) is not checked.
+    const expected = [1, 2, 3, 4, 5, 6, 8, 9];
+    if (facts.socketCreated) expected.push(7);
+    if (facts.xattrsSet) expected.push(10, 11, 12, 13);
+    for (const type of expected) expect(types.has(type), `inode type ${type}`).toBe(true);
   }, 240_000);
 
   it("spans the 512-fragment boundary", async () => {

@@ -95,6 +95,9 @@ export async function writeSyntheticTree(root: string, options: { smallFiles: nu
   symlinkSync("does-not-exist", join(links, "dangling"));
   symlinkSync("y".repeat(1000), join(links, "long-target"));
   execFileSync("mkfifo", [join(root, "fifo")]);
+  execFileSync("mkfifo", [join(root, "fifo-with-xattr")]);
+  execFileSync("mknod", [join(root, "char-device"), "c", "4", "64"]);
+  execFileSync("mknod", [join(root, "block-device"), "b", "7", "0"]);
 
   let socketCreated = false;
   const socketPath = join(root, "socket");
@@ -115,7 +118,12 @@ export async function writeSyntheticTree(root: string, options: { smallFiles: nu
     trySetXattr(join(etc, "passwd"), "user.comment", "hello") &&
     trySetXattr(join(etc, "passwd"), "user.big", "0x" + "ab".repeat(3000)) &&
     trySetXattr(join(bin, "wall"), "security.capability", "0x0100000200100000000000000000000000000000") &&
-    trySetXattr(data, "user.dir", "on-a-directory");
+    trySetXattr(data, "user.dir", "on-a-directory") &&
+    // trusted.* xattrs (root only) on a symlink, a FIFO and a device give their extended inode types.
+    trySetXattr(join(links, "absolute"), "trusted.symlink", "1", { noDereference: true }) &&
+    trySetXattr(join(root, "fifo-with-xattr"), "trusted.fifo", "2") &&
+    trySetXattr(join(root, "char-device"), "trusted.device", "3") &&
+    trySetXattr(join(root, "block-device"), "trusted.device", "4");
   return { smallFiles: options.smallFiles, xattrsSet, socketCreated };
 }
 
@@ -141,9 +149,9 @@ export function writeSingularityDir(root: string): void {
 }
 
 /** Sets an extended attribute with setfattr (Debian package `attr`); returns false when that fails. */
-export function trySetXattr(path: string, name: string, value: string): boolean {
+export function trySetXattr(path: string, name: string, value: string, options: { noDereference?: boolean } = {}): boolean {
   try {
-    execFileSync("setfattr", ["-n", name, "-v", value, path], { stdio: "ignore" });
+    execFileSync("setfattr", [...(options.noDereference ? ["-h"] : []), "-n", name, "-v", value, path], { stdio: "ignore" });
     return true;
   } catch {
     return false;
