@@ -11,7 +11,7 @@ import type { ImageLimits } from "./limits.js";
 import { limitError } from "./limits.js";
 import { streamLayer, type ByteBudget } from "./layer-stream.js";
 import { Merger, type ContentSource } from "./merge.js";
-import { NeedMatcher, type ContentNeed } from "./needs.js";
+import { LinkAliases, NeedMatcher, type ContentNeed } from "./needs.js";
 import { planOf, type ImagePlan, type LayerPlan, type OpenedImage } from "./open.js";
 import { readRootfsFolder, readRootfsContent } from "./rootfs.js";
 import { TarParser, type TarEntry } from "./tar.js";
@@ -91,8 +91,9 @@ export async function readImage(image: OpenedImage, needs: ReadNeeds): Promise<I
     needs.onProgress?.({ phase: "layer", layer: 0, layers: 1, done: true, entries: stats.entries, bytes: stats.bytes });
   } else {
     const bytes: ByteBudget = { total: 0 };
+    const aliases = new LinkAliases(matcher);
     for (const layer of plan.layers) {
-      await readLayer(layer, plan.layers.length, merger, matcher, budget, plan.limits, bytes, entryCount, needs.onProgress);
+      await readLayer(layer, plan.layers.length, merger, aliases, budget, plan.limits, bytes, entryCount, needs.onProgress);
     }
   }
 
@@ -121,7 +122,7 @@ async function readLayer(
   layer: LayerPlan,
   layerCount: number,
   merger: Merger,
-  matcher: NeedMatcher,
+  aliases: LinkAliases,
   budget: ContentBudget,
   limits: ImageLimits,
   bytes: ByteBudget,
@@ -143,8 +144,9 @@ async function readLayer(
           throw limitError("maxEntries", entryCount.total, limits.maxEntries, "Entries in the image", layer.blob.name);
         }
         current = merger.add(entry);
+        if (entry.type === "symlink") aliases.add(entry.path, entry.linkName ?? "");
         if (entry.type !== "file" || entry.size === 0) return 0;
-        const cap = matcher.capFor(entry.path);
+        const cap = aliases.capFor(entry.path);
         return cap === 0 ? 0 : budget.grant(Math.min(cap, entry.size), entry.path);
       },
       onContent(entry: TarEntry, content: Uint8Array, truncated: boolean): void {

@@ -79,6 +79,18 @@ describe("content reached through links", () => {
     expect(view.files.readText("/etc/os-release")).toMatch(/VERSION_ID="12"/);
   });
 
+  it("collects a link's target in the first pass when the link comes first, with no second pass", async () => {
+    const progress: ReadProgress[] = [];
+    const data = await readLayers(
+      [[{ name: "etc/os-release", type: "symlink", linkname: "../usr/lib/os-release" }, { name: "lib", type: "symlink", linkname: "usr/lib" }, { name: "usr/lib/os-release", content: "ID=debian\n" }, { name: "usr/lib/x/libc.so", content: "ELF" }]],
+      [{ glob: "/etc/os-release", maxBytes: 4096 }, { glob: "/lib/x/*.so", maxBytes: 16 }],
+      { progress },
+    );
+    expect(text(file(data, "/usr/lib/os-release")!.content)).toBe("ID=debian\n");
+    expect(text(file(data, "/usr/lib/x/libc.so")!.content)).toBe("ELF");
+    expect(progress.filter((p) => p.phase === "fill")).toEqual([]);
+  });
+
   it("reads files reached through a symlinked folder", async () => {
     const data = await readLayers(
       [[{ name: "usr/lib/x/libc.so", content: "ELF" }, { name: "lib", type: "symlink", linkname: "usr/lib" }]],
