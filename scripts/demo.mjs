@@ -4,11 +4,18 @@
 // set with a site key, trust it, install it into CHECKS_HOME, and scan the image.
 // CHECKS_HOME defaults to .checks-home/ in the repository, so the demo leaves the
 // user's own checks folders alone. Safe to run again: every step is idempotent.
+//
+//   node scripts/demo.mjs [--no-build] [--port N]
+//
+// --no-build skips system packages, the build and the test images (the
+// end-to-end test runs after them); --port chooses the registry port, 0 a free one.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
+const { values: flags } = parseArgs({ options: { build: { type: "boolean", default: true }, "no-build": { type: "boolean", default: false }, port: { type: "string", default: "4873" } } });
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const home = process.env.CHECKS_HOME ?? join(root, ".checks-home");
 const env = { ...process.env, CHECKS_HOME: home };
@@ -16,9 +23,9 @@ const checksBin = join(root, "apps/cli/bin/checks.js");
 const image = join(root, ".cache/images/oci");
 const SET_PACKAGE = "@checks/set-official";
 
-function run(title, command, args, { allow = [0], quiet = false } = {}) {
+function run(title, command, args, { allow = [0], quiet = false, extraEnv = {} } = {}) {
   if (title) process.stdout.write(`\n== ${title}\n`);
-  const result = spawnSync(command, args, { cwd: root, env, stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
+  const result = spawnSync(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
   const code = result.status ?? 1;
   if (!allow.includes(code)) {
     if (quiet) process.stderr.write(result.stdout + result.stderr);
@@ -40,20 +47,19 @@ function officialPlugins() {
     .map((pkg) => `${pkg.name}@${pkg.version}`);
 }
 
-run("System packages", "bash", ["scripts/system-deps.sh"]);
-run("Build", "pnpm", ["exec", "turbo", "run", "build"]);
-run("Test images", "bash", ["scripts/build-test-images.sh"]);
-run("Embedded registry with the official plugins", process.execPath, ["scripts/seed-registry.mjs", "--no-build"]);
+if (!flags["no-build"]) {
+  run("System packages", "bash", ["scripts/system-deps.sh"]);
+  run("Build", "pnpm", ["exec", "turbo", "run", "build"]);
+  run("Test images", "bash", ["scripts/build-test-images.sh"]);
+}
+run("Embedded registry with the official plugins", process.execPath, ["scripts/seed-registry.mjs", "--no-build", "--port", flags.port]);
 
-// The set is published with the embedded registry's publisher account, through
-// the npmrc of CHECKS_HOME, which reads the token from the environment.
+// The set is published with the embedded registry's publisher account, whose
+// token goes to that one command through CHECKS_REGISTRY_TOKEN.
 const { publisherToken, readRegistryState } = await import(join(root, "apps/registry/dist/index.js"));
 const registryDir = join(home, "data", "registry");
 const state = await readRegistryState(registryDir);
-env.CHECKS_DEMO_TOKEN = await publisherToken(registryDir, state.url);
-const npmrc = join(home, "config", "npmrc");
-mkdirSync(dirname(npmrc), { recursive: true });
-if (!existsSync(npmrc)) writeFileSync(npmrc, `${state.url.replace(/^https?:/, "")}/:_authToken=\${CHECKS_DEMO_TOKEN}\n`);
+const publishToken = await publisherToken(registryDir, state.url);
 
 const keyPrefix = join(home, "config", "site-key");
 const setFile = join(home, "official.set.json");
@@ -64,7 +70,11 @@ const plugins = officialPlugins();
 const setVersion = `1.0.${plugins.reduce((sum, spec) => sum + Number(spec.split("@").pop().replaceAll(".", "")), 0)}`;
 checks("Official set", ["set", "create", "--name", "official", "--set-version", setVersion, "--force", "-o", setFile, ...plugins.flatMap((spec) => ["--plugin", spec])]);
 checks("", ["set", "sign", setFile, "--key", `${keyPrefix}.pem`]);
-const published = checks("", ["set", "publish", setFile, "--package", SET_PACKAGE], { allow: [0, 2], quiet: true });
+const published = checks("", ["set", "publish", setFile, "--package", SET_PACKAGE], {
+  allow: [0, 2],
+  quiet: true,
+  extraEnv: { CHECKS_REGISTRY_TOKEN: publishToken },
+});
 process.stdout.write(published.code === 0 ? `published ${SET_PACKAGE}@${setVersion}\n` : `${SET_PACKAGE}@${setVersion} is already published\n`);
 
 checks("Trust the site key", ["trust", "add", `${keyPrefix}.pub.pem`, "--name", "demo-site"], { allow: [0, 2] });
