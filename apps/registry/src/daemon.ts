@@ -3,11 +3,9 @@
  * `node daemon.js OPTIONS_FILE`. It writes the state file once it listens and
  * removes it when it stops.
  */
-import { readFile, rm, writeFile } from "node:fs/promises";
-import { registryPaths } from "./config.js";
+import { readFile } from "node:fs/promises";
 import type { RegistryOptions } from "./config.js";
-import { startRegistry } from "./server.js";
-import type { RegistryState } from "./control.js";
+import { startRegistryWithState } from "./server.js";
 
 const optionsFile = process.argv[2];
 if (!optionsFile) {
@@ -16,10 +14,7 @@ if (!optionsFile) {
 }
 
 const options = JSON.parse(await readFile(optionsFile, "utf8")) as RegistryOptions;
-const paths = registryPaths(options);
-const registry = await startRegistry(options);
-const state: RegistryState = { pid: process.pid, url: registry.url, port: registry.port, dir: options.dir, startedAt: new Date().toISOString() };
-await writeFile(paths.stateFile, JSON.stringify(state, null, 2) + "\n");
+const registry = await startRegistryWithState(options);
 process.stderr.write(`checks registry: listening on ${registry.url} (pid ${process.pid})\n`);
 
 let stopping = false;
@@ -30,7 +25,6 @@ async function stop(signal: string): Promise<void> {
   try {
     await registry.close();
   } finally {
-    await rm(paths.stateFile, { force: true });
     process.exit(0);
   }
 }

@@ -133,6 +133,12 @@ describe("registry daemon", () => {
     expect(await stopRegistryDaemon(dir)).toBe(false);
   });
 
+  it("startRegistry fails with START_FAILED on a taken port", async () => {
+    const holder = await startRegistry({ dir: await tempDir(), port: 0 });
+    cleanups.push(() => holder.close());
+    await expect(startRegistry({ dir: await tempDir(), port: holder.port })).rejects.toMatchObject({ code: "START_FAILED" });
+  });
+
   it("fails with START_FAILED when the port is taken", async () => {
     const holder = await startRegistry({ dir: await tempDir(), port: 0 });
     cleanups.push(() => holder.close());

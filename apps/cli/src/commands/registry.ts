@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
-import { DEFAULT_PORT, RegistryError, addRegistryUser, createRegistryUser, registryStatus, startRegistry, startRegistryDaemon, stopRegistryDaemon } from "@checks/registry";
+import { DEFAULT_PORT, RegistryError, addRegistryUser, createRegistryUser, registryStatus, startRegistryDaemon, startRegistryWithState, stopRegistryDaemon } from "@checks/registry";
 import type { RegistryOptions } from "@checks/registry";
 import { nerfDart } from "@checks/marketplace";
 import { EXIT, UserError } from "../errors.js";
@@ -82,9 +82,15 @@ export function register(program: Command): void {
       if (flags.storage !== undefined) options.storage = resolve(flags.storage);
 
       if (flags.foreground) {
-        const running = await startRegistry(options);
+        const status = await registryStatus(dir);
+        if (status.running) throw new UserError(`The registry already runs at ${status.state?.url} (pid ${status.state?.pid}); stop it with "checks registry stop" first.`);
+        const running = await asUserError(startRegistryWithState(options));
         print(`Registry listening on ${running.url}; log: ${join(dir, "registry.log")}. Stop it with Ctrl-C.`);
-        await new Promise<void>((done) => process.once("SIGINT", () => void running.close().then(done)));
+        await new Promise<void>((done) => {
+          const stop = () => void running.close().then(done);
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
         return;
       }
       const { state, started } = await asUserError(startRegistryDaemon(options));
