@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { register } from "../src/commands/sbom.js";
@@ -70,5 +71,26 @@ describe("checks sbom", () => {
 
   it("raises a user error for a missing image", async () => {
     await expect(run("sbom", join(work, "missing"))).rejects.toBeInstanceOf(UserError);
+  });
+});
+
+/** Returns the OCI layout that `pnpm images` builds, or throws with that hint. */
+function ociTestImage(): string {
+  const base = process.env.CHECKS_TEST_IMAGES ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../.cache/images");
+  const layout = join(base, "oci");
+  if (!existsSync(join(layout, "index.json"))) throw new Error(`The OCI test image is missing at ${layout}; run "pnpm images" at the repository root.`);
+  return layout;
+}
+
+describe("checks sbom on the OCI test image", () => {
+  it("lists the Debian packages of the base layer", { timeout: 120_000 }, async () => {
+    const bom = JSON.parse(await run("sbom", ociTestImage()));
+    const libraries = bom.components.filter((component: { type: string }) => component.type === "library");
+    const libc = libraries.find((component: { name: string }) => component.name === "libc6");
+    expect(libraries.length).toBeGreaterThan(50);
+    expect(bom.metadata.component.properties).toContainEqual({ name: "checks:image:format", value: "oci-layout" });
+    expect(libc.purl).toMatch(/^pkg:deb\/debian\/libc6@.+\?arch=amd64&distro=debian-12$/);
+    expect(libc.properties).toContainEqual({ name: "checks:package:layer", value: "0" });
+    expect(libc.properties).toContainEqual({ name: "checks:package:sourceName", value: "glibc" });
   });
 });
