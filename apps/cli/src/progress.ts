@@ -47,7 +47,7 @@ export class Progress {
     const now = Date.now();
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
-    const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+    const width = Math.max(20, (process.stderr.columns || 80) - 1);
     process.stderr.write(`\r\u001b[2K${text.length > width ? text.slice(0, width - 1) + "…" : text}`);
     this.drawn = true;
   }

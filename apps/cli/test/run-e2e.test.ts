@@ -122,6 +122,20 @@ describe("checks run on the Debian test image", () => {
     expect(checks(["run", image, "--format", format, "--output", output]).code, "an existing file is not overwritten").toBe(2);
   });
 
+  it("shows progress and colors on a terminal only", () => {
+    // script(1) gives the command a pseudo-terminal, as an interactive shell would.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(checksBin)} run --check setuid-files ${JSON.stringify(image)}`;
+    const terminal = (extra: Record<string, string>) =>
+      spawnSync("script", ["-qec", command, "/dev/null"], { cwd: work, env: { ...process.env, CHECKS_HOME: home, ...extra }, encoding: "utf8", timeout: 180_000 });
+    const colored = terminal({});
+    expect(colored.stdout).toContain("Checks finished: 1/1");
+    expect(colored.stdout).toContain("\u001b[1m");
+    const plain = terminal({ NO_COLOR: "1" });
+    expect(plain.stdout).not.toContain("\u001b[1m");
+    const quiet = spawnSync("script", ["-qec", `${command} --quiet`, "/dev/null"], { cwd: work, env: { ...process.env, CHECKS_HOME: home }, encoding: "utf8" });
+    expect(quiet.stdout).not.toContain("Checks finished");
+  });
+
   it("exits 0 when nothing reaches --fail-on", () => {
     expect(json(["run", image, "--fail-on", "critical"]).code).toBe(0);
   });
