@@ -1,3 +1,4 @@
+import { debuglog } from "node:util";
 import semver from "semver";
 import { z } from "zod";
 import { registryFor } from "./config.js";
@@ -12,6 +13,9 @@ export const MAX_TARBALL_BYTES = 16 * 1024 * 1024;
 /** Largest search response accepted, in bytes. */
 export const MAX_SEARCH_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Request log, on with NODE_DEBUG=checks-marketplace; it prints methods, URLs and statuses, never headers. */
+const debug = debuglog("checks-marketplace");
 
 const VersionSchema = z.looseObject({
   name: z.string(),
@@ -59,6 +63,7 @@ async function send(request: Request): Promise<{ status: number; body: Buffer }>
     headers.set("authorization", `Bearer ${request.registry.token}`);
   }
   let response: Response;
+  debug("%s %s", request.init?.method ?? "GET", request.url);
   try {
     response = await fetch(request.url, { ...request.init, headers, redirect: "error", signal: AbortSignal.timeout(request.timeoutMs) });
   } catch (error) {
@@ -70,6 +75,7 @@ async function send(request: Request): Promise<{ status: number; body: Buffer }>
     });
   }
 
+  debug("%s %s -> %d", request.init?.method ?? "GET", request.url, response.status);
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > request.maxBytes) {
     await response.body?.cancel();
