@@ -180,8 +180,10 @@ interface FillRequest {
   records: FileRecord[];
 }
 
+type Lookup = (path: string) => { type: string; linkTarget?: string } | undefined;
+
 /** Resolves every symlink in `path` inside the image root; undefined on a loop or a missing component. */
-function resolveInside(merger: Merger, path: string): string | undefined {
+export function resolveInside(lookup: Lookup, path: string): string | undefined {
   let pending = path.split("/").filter(Boolean);
   let resolved = "";
   let hops = 0;
@@ -193,14 +195,14 @@ function resolveInside(merger: Merger, path: string): string | undefined {
       continue;
     }
     const candidate = resolved + "/" + name;
-    const node = merger.nodes.get(candidate);
-    if (!node) return undefined;
-    if (node.record.type !== "symlink") {
+    const record = lookup(candidate);
+    if (!record) return undefined;
+    if (record.type !== "symlink") {
       resolved = candidate;
       continue;
     }
     if (++hops > MAX_SYMLINK_HOPS) return undefined;
-    const target = node.record.linkTarget ?? "";
+    const target = record.linkTarget ?? "";
     pending = [...target.split("/").filter(Boolean), ...pending];
     if (target.startsWith("/")) resolved = "";
   }
@@ -249,10 +251,11 @@ async function fillLinkedContent(
   }
 
   // Files reached through a symlink (to the file itself or to a folder above it).
+  const lookup: Lookup = (p) => merger.nodes.get(p)?.record;
   let aliasChecks = 0;
   for (const [path, node] of merger.nodes) {
     if (node.record.type !== "symlink") continue;
-    const target = resolveInside(merger, path);
+    const target = resolveInside(lookup, path);
     if (target === undefined || target === path) continue;
     const targetNode = merger.nodes.get(target);
     if (!targetNode) continue;
