@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { collectInventory, InventoryError, parseApkInstalled, parseRpmHeader, parseRpmSqlite, RPM_TAG } from "../src/index.js";
@@ -161,6 +164,19 @@ describe("parseRpmSqlite", () => {
       caught = error;
     }
     expect((caught as InventoryError).code).toBe("INVALID_DATABASE");
+  });
+});
+
+describe("parseRpmSqlite on a database written by rpm", () => {
+  const file = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "rpm", "rpmdb.sqlite");
+
+  it("lists what rpm -qa lists", () => {
+    const { packages, notes } = parseRpmSqlite(readFileSync(file), "/var/lib/rpm/rpmdb.sqlite");
+    expect(notes).toEqual([]);
+    expect(packages.map((parsed) => `${parsed.name} ${parsed.version} ${parsed.architecture} ${parsed.sourceName} ${parsed.licenses?.join()}`).sort()).toEqual([
+      "hello-tool 1:2.4.1-3.el9 x86_64 hello-tool MIT",
+      "libexample 0.9.8-1.el9 x86_64 libexample Apache-2.0",
+    ]);
   });
 });
 
