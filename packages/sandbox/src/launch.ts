@@ -14,7 +14,8 @@ export function runnerFiles(): { runner: string; bootstrap: string; distDir: str
 /**
  * Returns the flag that enables Node's permission model: `--permission` from
  * Node 23.5, where the model became stable, and `--experimental-permission`
- * before (Node 20 and 22).
+ * before. Node 20.20 accepts only the latter and Node 24.22 only the former;
+ * Node 22.23 accepts both.
  */
 export function permissionFlag(version: string = process.versions.node): string {
   const [major = 0, minor = 0] = version.split(".").map(Number);
