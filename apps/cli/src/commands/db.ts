@@ -12,7 +12,7 @@ function print(line = ""): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Path of the advisory database: `<data>/advisories.sqlite`. */
+/** Returns the path of the advisory database: `<data>/advisories.sqlite`. */
 export function advisoryDatabaseFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(resolveDirs(env).data, "advisories.sqlite");
 }
@@ -69,13 +69,9 @@ export function register(program: Command): void {
       try {
         database = openAdvisoryDb(file, { readonly: true });
       } catch (error) {
-        if (error instanceof VulnDbError && (error.code === "DB_NOT_FOUND" || error.code === "DB_OPEN_FAILED") && flags.json) {
-          return print(JSON.stringify({ database: file, available: false }, null, 2));
-        }
-        if (error instanceof VulnDbError && error.code === "DB_NOT_FOUND") {
-          return print(`No advisory database at ${file}. Import OSV records with "checks db import PATH".`);
-        }
-        return asUserError(error);
+        if (!(error instanceof VulnDbError) || error.code !== "DB_NOT_FOUND") return asUserError(error);
+        if (flags.json) return print(JSON.stringify({ database: file, available: false }, null, 2));
+        return print(`No advisory database at ${file}. Import OSV records with "checks db import PATH".`);
       }
 
       try {
