@@ -10,7 +10,7 @@ const NOBODY_UID = 65534;
 
 /** Reads UID_MIN from login.defs text, or returns the default 1000 when it is absent or invalid. */
 export function uidMin(loginDefs: string | undefined): number {
-  const match = loginDefs === undefined ? null : /^\s*UID_MIN\s+(\d+)\s*$/m.exec(loginDefs);
+  const match = loginDefs === undefined ? null : /^[ \t]*UID_MIN[ \t]+(\d+)[ \t]*$/m.exec(loginDefs);
   return match ? Number(match[1]) : DEFAULT_UID_MIN;
 }
 

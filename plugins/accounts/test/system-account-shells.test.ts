@@ -6,6 +6,7 @@ import { DEBIAN_PASSWD } from "./fixtures.js";
 describe("uidMin", () => {
   it("reads UID_MIN", () => expect(uidMin("UID_MIN\t\t\t 500\nUID_MAX 60000\n")).toBe(500));
   it("defaults to 1000", () => expect(uidMin(undefined)).toBe(1000));
+  it("reads past many blank lines", () => expect(uidMin("\n".repeat(200_000) + "UID_MIN 500\n")).toBe(500));
 });
 
 testCheck(systemAccountShells, {

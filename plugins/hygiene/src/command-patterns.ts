@@ -17,13 +17,20 @@ export const CREDENTIAL_PATTERNS: readonly CredentialPattern[] = [
   { what: "an sshpass password", pattern: /\bsshpass\s+-p\s*\S+/ },
   { what: "an htpasswd password", pattern: /\bhtpasswd\b.*\s-b\b/ },
   { what: "a docker login password", pattern: /\bdocker\s+login\b.*\s-p\s*\S+/ },
-  { what: "a password in a URL", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:[^\s@/'"]+@/i },
+  { what: "a password in a URL", pattern: /\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@'"]+:[^\s@/'"]+@/i },
   {
     what: "a secret exported in the shell",
     pattern: /\bexport\s+[A-Za-z_][A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY)\s*=\s*["']?[^\s"'$]{4,}/i,
   },
   { what: "a service token", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20}|xox[abposr]-[A-Za-z0-9-]{10,}|npm_[A-Za-z0-9]{36}|(?:AKIA|ASIA)[0-9A-Z]{16})/ },
 ];
+
+/**
+ * Characters of a line that the patterns see. Several patterns have a `.*`
+ * between two words, which costs time quadratic in the line length, so a crafted
+ * history of very long lines is cut here.
+ */
+const MAX_LINE_LENGTH = 1000;
 
 export interface CredentialLine {
   readonly line: number;
@@ -36,7 +43,8 @@ export function findCredentialLines(text: string): CredentialLine[] {
   const found: CredentialLine[] = [];
   text.split("\n").forEach((line, index) => {
     if (/^\s*#/.test(line)) return;
-    const hit = CREDENTIAL_PATTERNS.find((candidate) => candidate.pattern.test(line));
+    const head = line.slice(0, MAX_LINE_LENGTH);
+    const hit = CREDENTIAL_PATTERNS.find((candidate) => candidate.pattern.test(head));
     if (hit) found.push({ line: index + 1, what: hit.what, text: line });
   });
   return found;

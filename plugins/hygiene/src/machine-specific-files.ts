@@ -13,7 +13,8 @@ const INTERFACE_CONFIGS = [
 const LOGS = "/var/log/**";
 
 /** Settings that pin an interface to one network card, by configuration format. */
-const HARDWARE_ADDRESS = /^\s*(?:HWADDR|MACADDR)\s*=\s*\S|^\s*hwaddress\s+\S|^\s*(?:cloned-)?mac-address\s*=\s*\S|^\s*macaddress\s*:\s*\S/im;
+// Horizontal whitespace only: "\s" after "^" in multiline mode would also run across blank lines.
+const HARDWARE_ADDRESS = /^[ \t]*(?:HWADDR|MACADDR)[ \t]*=[ \t]*\S|^[ \t]*hwaddress[ \t]+\S|^[ \t]*(?:cloned-)?mac-address[ \t]*=[ \t]*\S|^[ \t]*macaddress[ \t]*:[ \t]*\S/im;
 
 export const machineSpecificFiles = defineCheck({
   id: "machine-specific-files",

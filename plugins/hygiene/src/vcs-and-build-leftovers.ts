@@ -1,4 +1,4 @@
-import { defineCheck, matchAny } from "@checks/sdk";
+import { defineCheck, matchAny, parentPath } from "@checks/sdk";
 
 const VCS_GLOBS = ["**/.git", "**/.svn", "**/.hg", "**/.bzr", "**/CVS/Entries"];
 const LEFTOVER_GLOBS = [
@@ -37,19 +37,22 @@ export const vcsAndBuildLeftovers = defineCheck({
     "List these paths in .dockerignore so `COPY . .` skips them, or copy only the build output into the final stage of a multi-stage build.",
   needs: { paths: [...VCS_GLOBS, ...LEFTOVER_GLOBS, ...TEMP_GLOBS] },
   run({ image, report }) {
-    const reported: string[] = [];
-    const insideReported = (path: string): boolean => reported.some((parent) => path.startsWith(parent + "/"));
+    const reported = new Set<string>();
+    const insideReported = (path: string): boolean => {
+      for (let parent = parentPath(path); parent !== "/"; parent = parentPath(parent)) if (reported.has(parent)) return true;
+      return false;
+    };
 
     for (const entry of image.files.walk([...VCS_GLOBS, ...LEFTOVER_GLOBS])) {
       if (insideReported(entry.path)) continue;
       if (matchAny(VCS_GLOBS, entry.path)) {
         const path = entry.path.endsWith("/CVS/Entries") ? entry.path.slice(0, -"/Entries".length) : entry.path;
         const kind = { ".git": "Git", ".svn": "Subversion", ".hg": "Mercurial", ".bzr": "Bazaar" }[path.slice(path.lastIndexOf("/") + 1)] ?? "CVS";
-        reported.push(path);
+        reported.add(path);
         report({ messageId: "vcsFolder", path, layer: entry.layer, data: { path, kind } });
         continue;
       }
-      reported.push(entry.path);
+      reported.add(entry.path);
       report({ messageId: "buildLeftover", path: entry.path, layer: entry.layer, data: { path: entry.path } });
     }
 

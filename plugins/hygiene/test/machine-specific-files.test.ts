@@ -16,6 +16,7 @@ testCheck(machineSpecificFiles, {
         },
       },
     },
+    { name: "interface config of blank lines", image: { files: { "/etc/network/interfaces": "\n".repeat(200_000) } } },
   ],
   invalid: [
     {

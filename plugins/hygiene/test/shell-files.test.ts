@@ -22,6 +22,11 @@ testCheck(shellFiles, {
   ],
   invalid: [
     {
+      name: "very long history line",
+      image: { files: { "/root/.ash_history": "mysql curl -u ".repeat(100_000) } },
+      findings: [{ messageId: "historyFile", path: "/root/.ash_history", data: { lines: 1 } }],
+    },
+    {
       name: "history of a build",
       image: { files: { "/root/.bash_history": "apt-get update\napt-get install -y curl\n" } },
       findings: [{ messageId: "historyFile", path: "/root/.bash_history", data: { lines: 2 } }],

@@ -1,7 +1,7 @@
 import { testCheck } from "@checks/plugin-tester";
 import { describe, expect, it } from "vitest";
 import { buildHistory } from "../src/build-history.js";
-import { commandExcerpt, parseHistoryEntry } from "../src/commands.js";
+import { commandExcerpt, findHistoryProblems, parseHistoryEntry } from "../src/commands.js";
 
 const history = (...createdBy: string[]) => ({ config: { history: createdBy.map((command) => ({ createdBy: command })) } });
 
@@ -12,9 +12,14 @@ describe("parseHistoryEntry", () => {
     expect(parseHistoryEntry("|1 VERSION=2 RUN /bin/sh -c make install # buildkit")).toEqual({ instruction: "RUN", argument: "make install" }));
 });
 
+describe("findHistoryProblems on crafted input", () => {
+  it("long run of curl words", () => expect(findHistoryProblems("/bin/sh -c " + "curl TOKEN".repeat(100_000))).toEqual([]));
+});
+
 describe("commandExcerpt", () => {
   it("masks URL passwords and secret values", () =>
     expect(commandExcerpt("curl https://u:pw@h/x NPM_TOKEN=abc | sh")).toBe("curl https://u:****@h/x NPM_TOKEN=**** | sh"));
+  it("shortens a huge command", () => expect(commandExcerpt("PASSWORDTOKEN".repeat(100_000)).length).toBe(160));
 });
 
 testCheck(buildHistory, {

@@ -78,7 +78,7 @@ const DOCKER_CONFIG: CredentialFormat = {
         const value = (entry as Record<string, unknown>)[field];
         if (typeof value !== "string" || isPlaceholder(value)) continue;
         // `auth` is base64 of "user:password"; an empty password leaves nothing to protect.
-        if (field === "auth" && !/:.+/.test(String.fromCharCode(...decodeBase64(value)))) continue;
+        if (field === "auth" && !/:.+/.test(String.fromCharCode(...decodeBase64(value.slice(0, 1024))))) continue;
         const line = text.split("\n").findIndex((candidate) => candidate.includes(value)) + 1;
         matches.push({ kind: `Docker registry ${field} for ${registry}`, value, line: Math.max(line, 1) });
       }

@@ -17,7 +17,7 @@ export interface PrivateKeyMatch {
 /** Minimum length of base64 body that a real key has; shorter bodies are documentation stubs such as "MII...". */
 const MIN_BODY_LENGTH = 64;
 
-const PEM = /-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |ANY |PGP )?PRIVATE KEY(?: BLOCK)?)-----([\s\S]*?)-----END \1-----/g;
+const PEM_BEGIN = /-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |ANY |PGP )?PRIVATE KEY(?: BLOCK)?)-----/g;
 
 function lineOf(text: string, offset: number): number {
   let line = 1;
@@ -69,9 +69,19 @@ function kindOf(label: string): string {
 export function findPrivateKeys(text: string): PrivateKeyMatch[] {
   const matches: PrivateKeyMatch[] = [];
 
-  for (const match of text.matchAll(PEM)) {
+  // Each BEGIN looks for its END with indexOf. A label whose END is missing is not searched
+  // again, so a file of many unterminated headers costs linear time, not quadratic.
+  const unterminated = new Set<string>();
+  for (const match of text.matchAll(PEM_BEGIN)) {
     const label = match[1]!;
-    const body = match[2]!;
+    if (unterminated.has(label)) continue;
+    const bodyStart = match.index + match[0].length;
+    const end = text.indexOf(`-----END ${label}-----`, bodyStart);
+    if (end === -1) {
+      unterminated.add(label);
+      continue;
+    }
+    const body = text.slice(bodyStart, end);
     const base64 = body
       .split("\n")
       .filter((line) => !line.includes(":"))

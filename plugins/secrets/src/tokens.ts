@@ -30,7 +30,8 @@ const TOKEN_RULES: readonly TokenRule[] = [
   { kind: "PyPI token", pattern: /\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})/g },
   { kind: "Stripe live key", pattern: /\b((?:sk|rk)_live_[A-Za-z0-9]{24,})\b/g },
   { kind: "Google API key", pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g },
-  { kind: "password in URL", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@[^\s/'"]/gi },
+  // The scheme length is bounded so a long run of word characters cannot make the match quadratic.
+  { kind: "password in URL", pattern: /\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@'"]+:([^\s@/'"]+)@[^\s/'"]/gi },
 ];
 
 /** Variable names that name a secret: the name ends in PASSWORD, TOKEN, SECRET, API_KEY and the like. */
@@ -80,9 +81,13 @@ export function findSecretAssignments(text: string): SecretMatch[] {
 /** Keeps one match per line and value: a later match inside an earlier one (or the reverse) on the same line is dropped. */
 export function dedupeMatches(matches: readonly SecretMatch[]): SecretMatch[] {
   const kept: SecretMatch[] = [];
+  const keptByLine = new Map<number, SecretMatch[]>();
   for (const match of matches) {
-    const overlaps = kept.some((other) => other.line === match.line && (other.value.includes(match.value) || match.value.includes(other.value)));
-    if (!overlaps) kept.push(match);
+    const sameLine = keptByLine.get(match.line) ?? [];
+    if (sameLine.some((other) => other.value.includes(match.value) || match.value.includes(other.value))) continue;
+    sameLine.push(match);
+    keptByLine.set(match.line, sameLine);
+    kept.push(match);
   }
   return kept;
 }

@@ -1,4 +1,6 @@
 import { testCheck } from "@checks/plugin-tester";
+import { describe, expect, it } from "vitest";
+import { findPrivateKeys } from "../src/private-key-text.js";
 import { privateKeys } from "../src/private-keys.js";
 import { CERTIFICATE, ENCRYPTED_PKCS8_KEY, PKCS8_PRIVATE_KEY, RSA_PRIVATE_KEY, RSA_PUBLIC_KEY, opensshKey } from "./fixtures.js";
 
@@ -45,4 +47,15 @@ testCheck(privateKeys, {
       findings: [{ messageId: "privateKey", path: "/root/signing.asc", data: { kind: "PGP private key" } }],
     },
   ],
+});
+
+describe("findPrivateKeys on crafted input", () => {
+  it("many unterminated headers", () => {
+    const text = "-----BEGIN RSA PRIVATE KEY-----\n".repeat(8000);
+    expect(findPrivateKeys(text)).toEqual([]);
+  });
+  it("key after an unterminated header", () => {
+    const found = findPrivateKeys(`-----BEGIN EC PRIVATE KEY-----\nbroken\n${RSA_PRIVATE_KEY}`);
+    expect(found.map((key) => key.kind)).toEqual(["RSA private key"]);
+  });
 });

@@ -1,4 +1,6 @@
 import { testCheck } from "@checks/plugin-tester";
+import { describe, expect, it } from "vitest";
+import { findTokens } from "../src/tokens.js";
 import { tokensInFiles } from "../src/tokens-in-files.js";
 import { AWS_KEY_ID, GITHUB_TOKEN, GITLAB_TOKEN, NPM_TOKEN, PYPI_TOKEN, SLACK_TOKEN } from "./fixtures.js";
 
@@ -42,4 +44,10 @@ testCheck(tokensInFiles, {
       findings: [{ messageId: "token", path: "/etc/app/database.yml", data: { kind: "password in URL" } }],
     },
   ],
+});
+
+describe("findTokens on crafted input", () => {
+  it("long dotted line without a URL", () => {
+    expect(findTokens("a.".repeat(100_000))).toEqual([]);
+  });
 });
