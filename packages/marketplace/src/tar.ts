@@ -152,6 +152,10 @@ export async function readPackageTarball(gzipped: Uint8Array, packageName: strin
       continue;
     }
 
+    // A pax size overrides the header's size field; this reader uses the header's, so the two must agree.
+    const paxSize = pax.get("size");
+    if (paxSize !== undefined && Number(paxSize) !== size) throw invalid(packageName, `a pax header gives size ${paxSize} for an entry of ${size} bytes`);
+
     const prefix = field(header, 345, 155);
     const name = field(header, 0, 100);
     const rawPath = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${name}` : name);

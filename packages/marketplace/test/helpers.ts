@@ -99,7 +99,7 @@ export async function publishFixture(registry: TestRegistry, options: FixtureOpt
 /** One raw tar entry for crafting tarballs that npm would never produce. */
 export interface RawEntry {
   path: string;
-  type?: "0" | "1" | "2" | "3" | "5";
+  type?: "0" | "1" | "2" | "3" | "5" | "x";
   data?: Buffer;
   linkname?: string;
 }

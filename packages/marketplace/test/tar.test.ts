@@ -6,6 +6,14 @@ import type { RawEntry } from "./helpers.js";
 const NAME = "checks-plugin-fixture@1.0.0";
 const valid = fixtureEntries({ name: "checks-plugin-fixture", version: "1.0.0" });
 
+/** Encodes one pax record: `LENGTH KEY=VALUE\n`, where LENGTH counts its own digits. */
+function paxRecord(text: string): Buffer {
+  const line = ` ${text}\n`;
+  let length = line.length + 1;
+  while (String(length).length + line.length !== length) length = String(length).length + line.length;
+  return Buffer.from(`${length}${line}`);
+}
+
 async function rejection(entries: RawEntry[], limits = DEFAULT_TAR_LIMITS): Promise<MarketplaceError> {
   const error = await readPackageTarball(await craftTarball(entries), NAME, limits).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(MarketplaceError);
@@ -40,6 +48,20 @@ describe("readPackageTarball", () => {
     const error = await rejection([...valid, entry]);
     expect(error.code).toBe(code);
     expect(error.package).toBe(NAME);
+  });
+
+  it("reads a pax path", async () => {
+    const pax = paxRecord("path=package/dist/" + "long-name-".repeat(12) + "js");
+    const files = await readPackageTarball(await craftTarball([{ path: "PaxHeader", type: "x", data: pax }, { path: "package/short", data: Buffer.from("x") }]), NAME);
+    expect(files.map((file) => file.path)).toEqual(["dist/" + "long-name-".repeat(12) + "js"]);
+  });
+
+  it.each<[string, string, string]>([
+    ["pax path traversal", "path=package/../../escaped.txt", "UNSAFE_TARBALL"],
+    ["pax size mismatch", "size=999", "INVALID_TARBALL"],
+  ])("rejects a %s", async (_name, text, code) => {
+    const error = await rejection([{ path: "PaxHeader", type: "x", data: paxRecord(text) }, { path: "package/file", data: Buffer.from("x") }]);
+    expect(error.code).toBe(code);
   });
 
   it("rejects a file that is also a folder", async () => {
