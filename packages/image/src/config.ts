@@ -5,9 +5,9 @@
  */
 import type { HealthcheckRecord, HistoryRecord, ImageConfig } from "@checks/sdk";
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -8,6 +8,7 @@ import { createReadStream } from "node:fs";
 import { lstat, open, realpath } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
+import { normalizePath } from "@checks/sdk";
 import { chooseCompression, createDecoder } from "./compression.js";
 import { ImageError } from "./errors.js";
 import type { ImageLimits } from "./limits.js";
@@ -36,13 +37,7 @@ export interface Container {
 
 /** Normalizes a relative member path; `..` cannot climb above the top. */
 export function normalizeMember(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return parts.join("/");
+  return normalizePath("/" + path).slice(1);
 }
 
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
@@ -258,7 +253,7 @@ class SliceTransform extends Transform {
   }
 }
 
-async function readHead(path: string, length: number): Promise<Uint8Array> {
+export async function readHead(path: string, length: number): Promise<Uint8Array> {
   const handle = await open(path, "r");
   try {
     const buffer = new Uint8Array(length);

@@ -14,7 +14,7 @@
  *   it is at that point of that layer; chains are followed; every name of one
  *   file is reported in `hardlinks`.
  */
-import type { FileRecord, FileType, LayerEntryRecord } from "@checks/sdk";
+import { normalizePath, type FileRecord, type FileType, type LayerEntryRecord } from "@checks/sdk";
 import type { TarEntry } from "./tar.js";
 
 const OPAQUE = ".wh..wh..opq";
@@ -309,11 +309,5 @@ export class Merger {
 
 /** Hardlink names are relative to the archive root, whatever leading "./" or "/" they carry. */
 export function normalizeLink(name: string): string {
-  const parts: string[] = [];
-  for (const part of name.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return "/" + parts.join("/");
+  return normalizePath("/" + name);
 }

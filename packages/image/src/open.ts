@@ -4,18 +4,17 @@
  * returns the layer plan that readImage streams.
  */
 import { createHash } from "node:crypto";
-import { lstat, open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { lstat } from "node:fs/promises";
 import type { ImageConfig, ImageInfo } from "@checks/sdk";
-import { chooseCompression, compressionFromMediaType, type Compression } from "./compression.js";
-import { blobPath, FolderContainer, isValidDigest, TarContainer, type Blob, type Container } from "./container.js";
-import { diffIds, layerHistory, normalizeConfig } from "./config.js";
+import { chooseCompression, compressionFromMediaType, createDecoder, type Compression } from "./compression.js";
+import { blobPath, FolderContainer, isValidDigest, readHead, TarContainer, type Blob, type Container } from "./container.js";
+import { diffIds, isObject, layerHistory, normalizeConfig, type Json } from "./config.js";
+import { requireSifReader } from "./delegate.js";
 import { ImageError } from "./errors.js";
 import { resolveLimits, type ImageLimits } from "./limits.js";
 import { formatPlatform, hostPlatform, parsePlatform, platformMatches, platformScore, type Platform } from "./platform.js";
 import { looksLikeTarHeader, TarParser, type TarEntry } from "./tar.js";
-import { createDecoder } from "./compression.js";
-import { createReadStream } from "node:fs";
-import { requireSifReader } from "./delegate.js";
 
 export interface OpenOptions {
   /** os/arch[/variant]; default the host's. */
@@ -157,17 +156,6 @@ async function openFolder(ref: string, parsed: ParsedRef, limits: ImageLimits, w
   return makeImage({ name: ref, format: "rootfs" }, [{ index: 0, compression: "none" }], undefined, { kind: "rootfs", root: parsed.path, limits, notes });
 }
 
-async function readHead(path: string, length: number): Promise<Uint8Array> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = new Uint8Array(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 export function isSifHead(head: Uint8Array): boolean {
   return head.length >= 42 && Buffer.from(head.subarray(32, 41)).toString("latin1") === "SIF_MAGIC";
 }
@@ -258,10 +246,6 @@ function parseJson(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-type Json = Record<string, unknown>;
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 async function readJsonFile(container: Container, path: string, limits: ImageLimits): Promise<unknown> {
   const bytes = await container.readFile(path, limits.maxJsonBytes);

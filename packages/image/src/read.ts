@@ -318,7 +318,8 @@ async function fillLinkedContent(
     );
     try {
       // The layer was verified in the main pass; this read stops as soon as it has what it came for.
-      await streamLayer({ ...layer.blob, digest: undefined, size: undefined } as unknown as typeof layer.blob, { ...(layer.summary.mediaType ? { mediaType: layer.summary.mediaType } : {}), limits: plan.limits, budget: { total: 0 } }, (chunk) => parser.write(chunk));
+      const unverified = { name: layer.blob.name, open: layer.blob.open };
+      await streamLayer(unverified, { ...(layer.summary.mediaType ? { mediaType: layer.summary.mediaType } : {}), limits: plan.limits, budget: { total: 0 } }, (chunk) => parser.write(chunk));
     } catch (error) {
       if (error !== stop && !(error instanceof ImageError && error.cause === stop)) throw error;
     }
