@@ -32,6 +32,8 @@ export class ImageReadError extends Error {
 /** One runner process: started with the image data, then given one plugin at a time. */
 export class RunnerSession {
   private exited = false;
+  /** Set when the IPC channel failed or the runner sent an invalid message: the session takes no more plugins. */
+  private broken = false;
   private stderrTail = "";
   private listener: ((message: RunnerMessage) => void) | undefined;
   private exitListener: ((reason: string) => void) | undefined;
@@ -43,10 +45,13 @@ export class RunnerSession {
     private readonly emit: (event: SandboxEvent) => void,
   ) {
     child.on("message", (raw) => this.receive(raw));
+    // Sending to a runner that has just died fails with an error event; the
+    // exit handler reports the death, so the event only must not go unhandled.
+    child.on("error", () => {});
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.broken;
   }
 
   /**
@@ -111,7 +116,10 @@ export class RunnerSession {
       permissionModel: ready.permissionModel,
       nodeVersion: ready.nodeVersion,
     });
-    child.send(image);
+    child.send(image, (error) => {
+      // A failed send means the runner died or is dying; its exit is reported by the exit handler.
+      if (error) session.broken = true;
+    });
     if (image.type === "open-image") await session.waitForImage(imageReadMs);
     return session;
   }
@@ -180,7 +188,11 @@ export class RunnerSession {
         finish({ kind: "crashed", reason: "The runner had exited before the plugin was sent." });
         return;
       }
-      this.child.send(request);
+      this.child.send(request, (error) => {
+        if (!error) return;
+        this.broken = true;
+        finish({ kind: "crashed", reason: `The plugin could not be sent to the runner: ${error.message}` });
+      });
     });
   }
 
@@ -198,6 +210,7 @@ export class RunnerSession {
     const parsed = RunnerMessageSchema.safeParse(raw);
     if (!parsed.success) {
       // A runner that sends malformed messages is not trusted further.
+      this.broken = true;
       this.child.kill("SIGKILL");
       return;
     }
