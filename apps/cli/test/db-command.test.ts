@@ -44,22 +44,22 @@ describe("checks db", () => {
 
   it("imports a folder and shows the status", async () => {
     const text = await run("db", "import", OSV_FIXTURES);
-    expect(text).toContain("15 added");
+    expect(text).toContain("16 added");
     expect(text).toContain("2 skipped");
 
     const status = JSON.parse(await run("db", "status", "--json"));
     expect(status.available).toBe(true);
     expect(status.database).toBe(join(home, "data", "advisories.sqlite"));
-    expect(status.counts.advisories).toBe(15);
+    expect(status.counts.advisories).toBe(16);
     expect(status.sources[0].source).toBe(OSV_FIXTURES);
-    expect(await run("db", "status")).toContain("Debian:12: 3 affected packages");
+    expect(await run("db", "status")).toContain("Debian:12: 4 affected packages");
   });
 
   it("imports the same folder again without changes", async () => {
     await run("db", "import", OSV_FIXTURES);
     const summary = JSON.parse(await run("db", "import", OSV_FIXTURES, "--json"));
     expect(summary.added).toBe(0);
-    expect(summary.unchanged).toBe(15);
+    expect(summary.unchanged).toBe(16);
   });
 
   it("raises a user error for a missing source", async () => {

@@ -67,8 +67,9 @@ export function evaluateAffected(version: string, ranges: readonly StoredRange[]
  * Looks every package up in the advisory database and returns one record per
  * package and advisory that affects its installed version. Debian, Ubuntu and
  * Alpine advisories name source packages, so those are looked up by source name
- * and version. An advisory whose id another matched advisory for the same
- * package lists as an alias is left out, so a CVE filed twice is reported once.
+ * and version. For one package, an advisory is left out when an advisory kept
+ * before it lists its id as an alias, or when its aliases are all covered
+ * already, so a CVE filed by several databases is reported once.
  */
 export function matchPackages(db: AdvisoryDb, packages: readonly PackageRecord[], osRelease?: OsRelease): AdvisoryRecord[] {
   const results: AdvisoryRecord[] = [];
@@ -126,12 +127,18 @@ function toAdvisoryRecord(record: PackageRecord, row: AffectedLookupRow, verdict
   return advisory;
 }
 
+/**
+ * Keeps advisories with more aliases first, so a DSA that names two CVEs is kept
+ * and the DEBIAN-CVE record of one of them is dropped. An advisory without
+ * aliases is only dropped when a kept one names its id.
+ */
 function withoutAliasDuplicates(advisories: AdvisoryRecord[]): AdvisoryRecord[] {
-  const sorted = advisories.sort((a, b) => compareText(a.id, b.id));
+  const sorted = advisories.sort((a, b) => b.aliases.length - a.aliases.length || compareText(a.id, b.id));
   const covered = new Set<string>();
   const kept: AdvisoryRecord[] = [];
   for (const advisory of sorted) {
     if (covered.has(advisory.id)) continue;
+    if (advisory.aliases.length > 0 && advisory.aliases.every((alias) => covered.has(alias))) continue;
     kept.push(advisory);
     covered.add(advisory.id);
     for (const alias of advisory.aliases) covered.add(alias);

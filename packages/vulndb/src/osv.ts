@@ -40,6 +40,7 @@ export const osvRecordSchema = z.object({
   published: z.string().max(64).optional(),
   withdrawn: z.string().max(64).optional(),
   aliases: z.array(z.string().max(200)).max(OSV_LIMITS.maxAliases).optional(),
+  upstream: z.array(z.string().max(200)).max(OSV_LIMITS.maxAliases).optional(),
   summary: z.string().optional(),
   details: z.string().optional(),
   severity: z.array(severitySchema).max(100).optional(),
@@ -163,10 +164,12 @@ export function toAdvisoryRow(record: OsvRecord): { row: AdvisoryRow; unsupporte
     });
   }
 
+  // Distribution records (DEBIAN-CVE-*, UBUNTU-CVE-*) name their CVE in `upstream` instead of `aliases`.
+  const aliases = [...new Set([...(record.aliases ?? []), ...(record.upstream ?? [])])].filter((alias) => alias !== record.id);
   const row: AdvisoryRow = {
     id: record.id,
     modified: record.modified,
-    aliases: record.aliases ?? [],
+    aliases,
     affected,
     ...rated,
   };

@@ -99,6 +99,7 @@ describe("matchPackages on Debian", () => {
     const matched = matchPackages(db, [pkg("deb", "apt", "2.6.1")], bookworm);
     expect(ids(matched)).toEqual(["DEBIAN-CVE-2011-3374"]);
     expect(matched[0]?.fixedVersion).toBeUndefined();
+    expect(matched[0]?.aliases).toEqual(["CVE-2011-3374"]);
   });
 
   it("compares the source version of a binNMU", () => {
@@ -143,6 +144,12 @@ describe("matchPackages on other distributions", () => {
 });
 
 describe("matchPackages de-duplication", () => {
+  it("keeps the DSA over the DEBIAN-CVE record of one of its CVEs", () => {
+    const matched = matchPackages(db, [pkg("deb", "libc6", "2.36-9", { sourceName: "glibc" })], osRelease("debian", "12"));
+    expect(ids(matched)).toEqual(["DSA-5514-1"]);
+    expect(matched[0]?.aliases).toEqual(["CVE-2023-4911", "CVE-2023-4806"]);
+  });
+
   it("reports an advisory filed under two ids once", () => {
     const matched = matchPackages(db, [pkg("pypi", "requests", "2.30.0")]);
     expect(ids(matched)).toEqual(["GHSA-j8r2-6x86-q33q"]);
