@@ -8,7 +8,7 @@ import { ImageError, type ImageErrorCode } from "./errors.js";
 import { NeedMatcher, type ContentNeed } from "./needs.js";
 import type { ImageLimits } from "./limits.js";
 import type { ImagePlan, OpenedImage } from "./open.js";
-import { resolveInside } from "./read.js";
+import { LOOP, resolveInside } from "./read.js";
 
 export interface SifReader {
   isSif(head: Uint8Array): boolean;
@@ -99,7 +99,7 @@ async function fillSymlinkTargets(data: ImageData, content: ContentNeed[], read:
     const cap = matcher.capFor(file.path);
     if (cap === 0) continue;
     const target = resolveInside(lookup, file.path);
-    const record = target === undefined ? undefined : byPath.get(target);
+    const record = target === undefined || target === LOOP ? undefined : byPath.get(target);
     if (!record || record.type !== "file" || record.size === 0 || (record.content?.length ?? 0) >= Math.min(cap, record.size)) continue;
     if (/[*?[\]{},]/.test(record.path)) continue;
     wanted.set(record.path, Math.max(wanted.get(record.path) ?? 0, cap));

@@ -41,6 +41,7 @@ export interface ReadNeeds {
 /** Cap on path aliases (a symlinked folder times the files under it) checked for content needs. */
 const MAX_ALIAS_CHECKS = 2_000_000;
 const MAX_SYMLINK_HOPS = 40;
+const MAX_LOOP_NOTES = 100;
 
 /** Tracks content bytes kept across the image against maxContentBytes. */
 export class ContentBudget {
@@ -182,8 +183,11 @@ interface FillRequest {
 
 type Lookup = (path: string) => { type: string; linkTarget?: string } | undefined;
 
-/** Resolves every symlink in `path` inside the image root; undefined on a loop or a missing component. */
-export function resolveInside(lookup: Lookup, path: string): string | undefined {
+/** What resolveInside returns for a path caught in a symlink loop. */
+export const LOOP = Symbol("symlink loop");
+
+/** Resolves every symlink in `path` inside the image root; LOOP on a loop, undefined on a missing component. */
+export function resolveInside(lookup: Lookup, path: string): string | typeof LOOP | undefined {
   let pending = path.split("/").filter(Boolean);
   let resolved = "";
   let hops = 0;
@@ -201,7 +205,7 @@ export function resolveInside(lookup: Lookup, path: string): string | undefined 
       resolved = candidate;
       continue;
     }
-    if (++hops > MAX_SYMLINK_HOPS) return undefined;
+    if (++hops > MAX_SYMLINK_HOPS) return LOOP;
     const target = record.linkTarget ?? "";
     pending = [...target.split("/").filter(Boolean), ...pending];
     if (target.startsWith("/")) resolved = "";
@@ -253,9 +257,14 @@ async function fillLinkedContent(
   // Files reached through a symlink (to the file itself or to a folder above it).
   const lookup: Lookup = (p) => merger.nodes.get(p)?.record;
   let aliasChecks = 0;
+  let loops = 0;
   for (const [path, node] of merger.nodes) {
     if (node.record.type !== "symlink") continue;
     const target = resolveInside(lookup, path);
+    if (target === LOOP) {
+      if (++loops <= MAX_LOOP_NOTES) notes.push(`Symlink loop at ${path}; skipped.`);
+      continue;
+    }
     if (target === undefined || target === path) continue;
     const targetNode = merger.nodes.get(target);
     if (!targetNode) continue;

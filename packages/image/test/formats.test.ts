@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ImageError, inspectImage, openImage, readImage } from "../src/index.js";
@@ -144,6 +144,17 @@ describe("OCI image layout", () => {
     const dir = scratchDir();
     writeLayout(dir, [], [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest, size: 10 }]);
     expect(await codeOf(openImage(dir))).toBe("INVALID_DIGEST");
+  });
+
+  it("refuses a blob that is a symlink leading out of the layout", async () => {
+    const dir = scratchDir();
+    const layer = blob(layerA, LAYER_TAR);
+    simpleLayout(dir, [layer]);
+    const outside = writeFile(join(scratchDir(), "host-file"), layer.data);
+    const target = join(dir, "blobs/sha256", layer.digest.slice(7));
+    rmSync(target);
+    symlinkSync(outside, target);
+    expect(await codeOf(openImage(dir))).toBe("UNREADABLE");
   });
 
   it("names a missing blob", async () => {

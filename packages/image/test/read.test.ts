@@ -107,6 +107,7 @@ describe("content reached through links", () => {
   it("skips a symlink loop and goes on", async () => {
     const data = await readLayers([[{ name: "a", type: "symlink", linkname: "b" }, { name: "b", type: "symlink", linkname: "a" }, { name: "c", content: "ok" }]], [{ glob: "/**", maxBytes: 100 }]);
     expect(text(file(data, "/c")!.content)).toBe("ok");
+    expect(data.notes).toEqual(expect.arrayContaining(["Symlink loop at /a; skipped.", "Symlink loop at /b; skipped."]));
   });
 });
 
