@@ -105,7 +105,7 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
  * Builds the message that gives a runner its image. Data is first filtered to
  * what some selected check declared, so undeclared data never leaves the host.
  * A `path` image is opened by the runner itself, which may then read the
- * image's file or folder and nothing else; one runner is the default there,
+ * image's file or folder and nothing else. One runner is the default there,
  * because every runner reads the whole image.
  */
 async function prepareImage(

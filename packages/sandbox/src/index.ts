@@ -1,8 +1,8 @@
 /**
- * Runs check plugins with no ambient authority: a runner process under Node's
- * permission model (and, where the kernel allows it, without network), one
- * isolated-vm isolate per plugin, limits on memory, time, finding count and
- * size, and host-side validation of every finding.
+ * Runs check plugins with no ambient authority. Plugins run in a runner
+ * process under Node's permission model, without network where the kernel
+ * allows it, and in one isolated-vm isolate each. Memory, time, finding count
+ * and size are limited, and the host validates every finding.
  */
 export { runPlugins } from "./host.js";
 export { DEFAULT_LIMITS, resolveLimits } from "./limits.js";

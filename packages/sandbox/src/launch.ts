@@ -26,7 +26,7 @@ let unshareCommand: string | null | undefined;
 
 /**
  * Returns the absolute path of `unshare` when `unshare -rn` can create a user
- * and network namespace here, or null; the answer is cached per process.
+ * and network namespace here, or null. The result is cached per process.
  */
 export function networkNamespaceCommand(): string | null {
   if (unshareCommand === undefined) {
@@ -45,9 +45,9 @@ export interface StartedRunner {
 }
 
 /**
- * Starts a runner process with the permission model: fs read only for the
- * runner's own files, isolated-vm and the given paths (plugin bundles and an
- * image the runner reads itself); no fs write,
+ * Starts a runner process with the permission model. It may read only the
+ * runner's own files, isolated-vm and the given paths, which are the plugin
+ * bundles and an image the runner reads itself. It gets no fs write,
  * no child processes and no workers. `--allow-addons` lets it load
  * isolated-vm, which needs `--no-node-snapshot` on Node 20.
  */

@@ -45,8 +45,8 @@ export class RunnerSession {
     private readonly emit: (event: SandboxEvent) => void,
   ) {
     child.on("message", (raw) => this.receive(raw));
-    // Sending to a runner that has just died fails with an error event; the
-    // exit handler reports the death, so the event only must not go unhandled.
+    // Sending to a runner that has just died emits an error event. The exit
+    // handler reports the death, so this listener only keeps the event handled.
     child.on("error", () => {});
   }
 
