@@ -43,7 +43,7 @@ export interface TestCheck {
 
 export const DEFAULT_MESSAGES = { found: { text: "Found {{what}}", severity: "medium" as const } };
 
-/** A plugin job whose manifest declares the given checks; every check is selected. */
+/** Creates a plugin job whose manifest declares the given checks, all of them selected. */
 export function pluginJob(name: string, bundleFile: string, checks: TestCheck[], options: Record<string, unknown> = {}): PluginJob {
   const manifest = PluginManifestSchema.parse({
     apiVersion: "^1.0.0",
@@ -105,7 +105,7 @@ function link(path: string, target: string): FileRecord {
 export const PASSWD = "root:x:0:0:root:/root:/bin/bash\n";
 export const SHADOW_SECRET = "root:$6$imagesecretvalue$:19000:0:99999:7:::\n";
 
-/** A small image with a secret file, a folder symlink and symlinks that point at the host. */
+/** Creates a small image with a secret file, a folder symlink and symlinks that point at the host. */
 export function testImage(): ImageData {
   return {
     info: { name: "test-image", format: "rootfs" },
