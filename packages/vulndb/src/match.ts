@@ -73,7 +73,8 @@ export function evaluateAffected(version: string, ranges: readonly StoredRange[]
  */
 export function matchPackages(db: AdvisoryDb, packages: readonly PackageRecord[], osRelease?: OsRelease): AdvisoryRecord[] {
   const results: AdvisoryRecord[] = [];
-  const cache = new Map<string, AffectedLookupRow[]>();
+  // Packages that share a name (the binaries of one source package) share one lookup.
+  const cache = new Map<string, ParsedRow[]>();
 
   for (const record of packages) {
     const target = lookupTarget(record, osRelease);
@@ -81,7 +82,7 @@ export function matchPackages(db: AdvisoryDb, packages: readonly PackageRecord[]
     const key = `${target.base}\u0000${target.name}`;
     let rows = cache.get(key);
     if (!rows) {
-      rows = db.lookup(target.base, target.name);
+      rows = db.lookup(target.base, target.name).map(parseRow);
       cache.set(key, rows);
     }
     if (rows.length === 0) continue;
@@ -90,11 +91,21 @@ export function matchPackages(db: AdvisoryDb, packages: readonly PackageRecord[]
   return results;
 }
 
-function matchOne(record: PackageRecord, target: LookupTarget, rows: readonly AffectedLookupRow[]): AdvisoryRecord[] {
+interface ParsedRow {
+  row: AffectedLookupRow;
+  ranges: StoredRange[];
+  versions: string[];
+}
+
+function parseRow(row: AffectedLookupRow): ParsedRow {
+  return { row, ranges: JSON.parse(row.ranges) as StoredRange[], versions: JSON.parse(row.versions) as string[] };
+}
+
+function matchOne(record: PackageRecord, target: LookupTarget, rows: readonly ParsedRow[]): AdvisoryRecord[] {
   const byId = new Map<string, AdvisoryRecord>();
-  for (const row of rows) {
+  for (const { row, ranges, versions } of rows) {
     if (!target.releaseMatches(row.ecosystem_release)) continue;
-    const verdict = evaluateAffected(target.version, JSON.parse(row.ranges) as StoredRange[], JSON.parse(row.versions) as string[], target);
+    const verdict = evaluateAffected(target.version, ranges, versions, target);
     if (!verdict.affected) continue;
 
     const previous = byId.get(row.id);
