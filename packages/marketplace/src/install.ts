@@ -62,6 +62,9 @@ interface StagedPlugin {
 /** Unpacks a verified tarball into `stagedDir` and validates it as the plugin `version` names. */
 async function stage(stagedDir: string, version: PackageVersion, tarball: Buffer, requested: string, set?: SetReference): Promise<StagedPlugin> {
   const files = await readPackageTarball(tarball, `${version.name}@${version.version}`);
+  if (!files.some((file) => file.path === "package.json")) {
+    throw new MarketplaceError("INVALID_MANIFEST", `The tarball of ${version.name}@${version.version} contains no package.json, so it is not a plugin package; report it to its publisher.`, { package: version.name });
+  }
   for (const file of files) {
     const target = join(stagedDir, ...file.path.split("/"));
     await mkdir(dirname(target), { recursive: true });

@@ -196,6 +196,13 @@ describe("installPlugin rejections", () => {
     expect(error.message).toContain("dependencies");
   });
 
+  it("rejects a tarball without package.json", async () => {
+    await publishCrafted("checks-plugin-empty", "1.0.0", [{ path: "package/dist/plugin.js", data: Buffer.from("x") }]);
+    const error = await rejection(installPlugin(await emptyStore(), "checks-plugin-empty", { registry: registry.readConfig }));
+    expect(error.code).toBe("INVALID_MANIFEST");
+    expect(error.package).toBe("checks-plugin-empty");
+  });
+
   it("rejects a tarball whose package.json names another package", async () => {
     await publishCrafted("checks-plugin-inner", "1.0.0", fixtureEntries({ name: "checks-plugin-other", version: "1.0.0" }));
     const error = await rejection(installPlugin(await emptyStore(), "checks-plugin-inner", { registry: registry.readConfig }));
