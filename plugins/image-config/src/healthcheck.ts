@@ -1,5 +1,5 @@
 import { defineCheck } from "@checks/sdk";
-import { NO_CONFIG_NOTE } from "./no-config.js";
+import { NO_CONFIG_NOTE, SINGULARITY_NOTE, isSingularityImage } from "./no-config.js";
 
 export const healthcheck = defineCheck({
   id: "healthcheck",
@@ -15,6 +15,10 @@ export const healthcheck = defineCheck({
   remediation: "Add a HEALTHCHECK that exercises the service, for example `HEALTHCHECK CMD curl -fsS http://localhost:8080/health || exit 1`.",
   needs: { capabilities: ["config"] },
   run({ image, report, note }) {
+    if (isSingularityImage(image.info.format)) {
+      note(SINGULARITY_NOTE);
+      return;
+    }
     const config = image.config();
     if (!config) {
       note(NO_CONFIG_NOTE);

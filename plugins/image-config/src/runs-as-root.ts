@@ -1,5 +1,5 @@
 import { defineCheck } from "@checks/sdk";
-import { NO_CONFIG_NOTE } from "./no-config.js";
+import { NO_CONFIG_NOTE, SINGULARITY_NOTE, isSingularityImage } from "./no-config.js";
 
 /** Returns the uid that a user name has in /etc/passwd text, or undefined when no line names it. */
 function uidOf(passwd: string | undefined, name: string): number | undefined {
@@ -25,6 +25,10 @@ export const runsAsRoot = defineCheck({
     "Create an unprivileged user in the image (`RUN useradd --uid 10001 --no-create-home app`) and switch to it with `USER 10001` before the entrypoint.",
   needs: { paths: ["/etc/passwd"], content: true, maxBytes: 4 * 1024 * 1024, capabilities: ["config"] },
   run({ image, report, note }) {
+    if (isSingularityImage(image.info.format)) {
+      note(SINGULARITY_NOTE);
+      return;
+    }
     const config = image.config();
     if (!config) {
       note(NO_CONFIG_NOTE);

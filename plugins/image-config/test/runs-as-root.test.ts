@@ -9,6 +9,7 @@ testCheck(runsAsRoot, {
     { name: "numeric unprivileged user", image: { config: { user: "10001:10001" } } },
     { name: "named unprivileged user", image: { files: { "/etc/passwd": PASSWD }, config: { user: "app" } } },
     { name: "unknown name is not root", image: { config: { user: "nobody-here" } } },
+    { name: "singularity runs as the caller", image: { format: "sif", config: {} } },
   ],
   invalid: [
     { name: "no USER", image: { config: {} }, findings: [{ messageId: "noUser" }] },

@@ -19,6 +19,11 @@ export const configSecrets = defineCheck({
     "Pass secrets at run time (an orchestrator secret, a mounted file, `--env-file` outside the image) and during the build as build secrets (`RUN --mount=type=secret`), never with ENV, LABEL or ARG. Rotate any secret that was published.",
   needs: { capabilities: ["config"] },
   run({ image, report, note }) {
+    // A SIF image's configuration is derived from its Singularity metadata, which singularity-secrets reads.
+    if (image.info.format === "sif") {
+      note("Singularity image: its environment and labels are checked by singularity-secrets.");
+      return;
+    }
     const config = image.config();
     if (!config) {
       note("The image has no configuration; nothing to check.");

@@ -21,6 +21,7 @@ testCheck(configSecrets, {
       },
     },
     { name: "integrity hash in a label", image: { config: { labels: { "org.example.bundle.token": "sha512-JInaHOamG8pt5+Ey8kGmdcAcg3OL9reK8ltczgHTAwNhMys/6ThXHityHxVV2p3fkw==" } } } },
+    { name: "singularity image left to singularity-secrets", image: { format: "sif", config: { env: { APP_DB_PASSWORD: "hunter2-planted" } } } },
     { name: "elided values in history", image: { config: { history: [{ createdBy: "/bin/sh -c #(nop) ENV AWS_SECRET_ACCESS_KEY=... APP_DB_PASSWORD=..." }] } } },
   ],
   invalid: [
