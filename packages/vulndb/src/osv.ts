@@ -136,7 +136,7 @@ export function toAdvisoryRow(record: OsvRecord): { row: AdvisoryRow; unsupporte
   for (const entry of record.affected ?? []) {
     if (!entry.package) continue;
     const { base, release } = parseEcosystem(entry.package.ecosystem);
-    if (!(base in SUPPORTED_ECOSYSTEMS)) {
+    if (!Object.hasOwn(SUPPORTED_ECOSYSTEMS, base)) {
       unsupported++;
       continue;
     }
