@@ -1,7 +1,16 @@
-import { defineCheck, isSetgid, isSetuid, matchAny } from "@checks/sdk";
+import { compileGlob, defineCheck, isSetgid, isSetuid, matchAny } from "@checks/sdk";
 import { z } from "zod/mini";
 import { OS_RELEASE_PATHS, canonicalSystemPath, distributionOf } from "./distribution.js";
 import { specialBitTable } from "./special-bits-table.js";
+
+function isValidGlob(pattern: string): boolean {
+  try {
+    compileGlob(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const setuidFiles = defineCheck({
   id: "setuid-files",
@@ -25,7 +34,10 @@ export const setuidFiles = defineCheck({
   needs: { paths: ["/**"], content: OS_RELEASE_PATHS, maxBytes: 64 * 1024 },
   options: z.object({
     /** Globs of further files to treat as expected, for example a site's own setuid helper. */
-    allow: z._default(z.array(z.string()), []),
+    allow: z._default(
+      z.array(z.string().check(z.refine(isValidGlob, { message: 'Invalid path glob; use an absolute glob such as "/opt/site/bin/*"' }))),
+      [],
+    ),
   }),
   run({ image, options, report, note }) {
     const distribution = distributionOf(image);

@@ -1,4 +1,5 @@
-import { testCheck } from "@checks/plugin-tester";
+import { runCheckOn, testCheck } from "@checks/plugin-tester";
+import { expect, it } from "vitest";
 import { setuidFiles } from "../src/setuid-files.js";
 
 const DEBIAN = 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n';
@@ -86,4 +87,10 @@ testCheck(setuidFiles, {
       findings: [{ messageId: "expectedSetuid", path: "/usr/bin/su", data: { distribution: "Debian GNU/Linux 12 (bookworm)" } }],
     },
   ],
+});
+
+it("rejects an invalid allow glob", async () => {
+  const result = await runCheckOn(setuidFiles, { files: {} }, { allow: ["opt/site/*"] });
+  expect(result.error?.code).toBe("INVALID_OPTIONS");
+  expect(result.error?.message).toContain("allow.0");
 });
