@@ -50,7 +50,8 @@ export function distroNamespace(type: "deb" | "apk" | "rpm", osRelease: OsReleas
   const id = osRelease?.id;
   if (type === "deb") return id ?? "debian";
   if (type === "apk") return id ?? "alpine";
-  return (id && RPM_NAMESPACES[id]) ?? id ?? "redhat";
+  if (id === undefined) return "redhat";
+  return Object.hasOwn(RPM_NAMESPACES, id) ? RPM_NAMESPACES[id]! : id;
 }
 
 /** Builds the purl of a Python package, with the name normalized as PEP 503 describes. */

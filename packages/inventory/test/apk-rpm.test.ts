@@ -188,6 +188,11 @@ describe("collectInventory with rpm", () => {
     expect(packages[0]?.purl).toBe("pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1");
   });
 
+  it("uses an unknown os-release ID as the namespace", () => {
+    const { packages } = collectInventory(virtualImage({ "/etc/os-release": "ID=constructor\n", "/var/lib/rpm/rpmdb.sqlite": rpmdb([BASH]) }));
+    expect(packages[0]?.purl).toBe("pkg:rpm/constructor/bash@5.1.8-9.el9?arch=x86_64&distro=constructor");
+  });
+
   it("notes a database that is not SQLite and goes on", () => {
     const { packages, notes } = collectInventory(
       virtualImage({

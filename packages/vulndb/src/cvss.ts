@@ -24,6 +24,13 @@ const V2_WEIGHTS: Record<string, Record<string, number>> = {
   A: { N: 0, P: 0.275, C: 0.66 },
 };
 
+/** Looks a metric value up in a weight table; inherited names such as `constructor` are not values. */
+function weightOf(table: Record<string, Record<string, number>>, metric: string, value: string | undefined): number | undefined {
+  const weights = table[metric];
+  if (!weights || value === undefined || !Object.hasOwn(weights, value)) return undefined;
+  return weights[value];
+}
+
 function parseMetrics(vector: string): Map<string, string> {
   const metrics = new Map<string, string>();
   for (const part of vector.split("/")) {
@@ -46,8 +53,8 @@ export function cvss3BaseScore(vector: string): number | undefined {
   const metrics = parseMetrics(vector);
   const scope = metrics.get("S");
   if (scope !== "U" && scope !== "C") return undefined;
-  const weight = (name: string): number | undefined => V3_WEIGHTS[name]?.[metrics.get(name) ?? ""];
-  const privileges = { N: 0.85, L: scope === "C" ? 0.68 : 0.62, H: scope === "C" ? 0.5 : 0.27 }[metrics.get("PR") ?? ""];
+  const weight = (name: string): number | undefined => weightOf(V3_WEIGHTS, name, metrics.get(name));
+  const privileges = weightOf({ PR: { N: 0.85, L: scope === "C" ? 0.68 : 0.62, H: scope === "C" ? 0.5 : 0.27 } }, "PR", metrics.get("PR"));
   const [av, ac, ui, c, i, a] = ["AV", "AC", "UI", "C", "I", "A"].map(weight);
   if (av === undefined || ac === undefined || ui === undefined || c === undefined || i === undefined || a === undefined || privileges === undefined) {
     return undefined;
@@ -63,7 +70,7 @@ export function cvss3BaseScore(vector: string): number | undefined {
 /** Base score of a CVSS v2 vector (`AV:N/AC:L/Au:N/C:P/I:P/A:P`), or undefined when a base metric is missing. */
 export function cvss2BaseScore(vector: string): number | undefined {
   const metrics = parseMetrics(vector.replace(/^\(|\)$/g, ""));
-  const weight = (name: string): number | undefined => V2_WEIGHTS[name]?.[metrics.get(name) ?? ""];
+  const weight = (name: string): number | undefined => weightOf(V2_WEIGHTS, name, metrics.get(name));
   const [av, ac, au, c, i, a] = ["AV", "AC", "Au", "C", "I", "A"].map(weight);
   if (av === undefined || ac === undefined || au === undefined || c === undefined || i === undefined || a === undefined) return undefined;
 

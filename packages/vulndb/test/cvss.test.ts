@@ -18,6 +18,11 @@ describe("cvss3BaseScore", () => {
   it("rejects a vector without scope", () => {
     expect(cvss3BaseScore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H")).toBeUndefined();
   });
+
+  it("rejects inherited property names as values", () => {
+    expect(cvss3BaseScore("CVSS:3.1/AV:constructor/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")).toBeUndefined();
+    expect(cvss3BaseScore("CVSS:3.1/AV:N/AC:L/PR:toString/UI:N/S:U/C:H/I:H/A:H")).toBeUndefined();
+  });
 });
 
 describe("cvss2BaseScore", () => {
