@@ -12,7 +12,8 @@ export function parseOsRelease(text: string): OsRelease {
     const line = rawLine.trim();
     if (line === "" || line.startsWith("#")) continue;
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
+    // `__proto__` would not become a field: assigning it changes the object's prototype.
+    if (!match || match[1] === "__proto__") continue;
     fields[match[1]!] = unquote(match[2]!);
   }
 
