@@ -43,11 +43,16 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+const BASE64_LINE = /^[A-Za-z0-9+/]{40,}={0,2}$/;
+
 /** Finds token-shaped secrets in text, skipping placeholders. */
 export function findTokens(text: string): SecretMatch[] {
   const matches: SecretMatch[] = [];
   const lines = text.split("\n");
   lines.forEach((line, index) => {
+    // Lines of bare base64 are bodies of certificates and keys, where a token shape occurs by chance.
+    // No token rule matches such a line on its own: every shape needs "_", "-", ":" or a prefix.
+    if (BASE64_LINE.test(line.trim())) return;
     for (const rule of TOKEN_RULES) {
       rule.pattern.lastIndex = 0;
       for (const match of line.matchAll(rule.pattern)) {

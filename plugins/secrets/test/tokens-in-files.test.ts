@@ -15,6 +15,10 @@ testCheck(tokensInFiles, {
     { name: "placeholder in .env", image: { files: { "/app/.env": "API_TOKEN=your-token-here\nDB_PASSWORD=${DB_PASSWORD}\nSECRET_KEY=changeme\n" } } },
     { name: "token in an undeclared folder", image: { files: { "/usr/share/doc/x/README.txt": GITHUB_TOKEN } } },
     { name: "credential file left to its parser", image: { files: { "/root/.npmrc": `//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n` } } },
+    {
+      name: "token shape inside a certificate body",
+      image: { files: { "/etc/ssl/certs/ca-bundle.crt": "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\nMIIB/AIzaSyB1c2VyQHNvbWVjb3JwIGNvbnRlbnQgYWJ+ZGVmZ2hpams0QQ==\n-----END CERTIFICATE-----\n" } },
+    },
     { name: "assignment outside .env files", image: { files: { "/etc/app/app.conf": "db_password = Xk29dmQp7\n" } } },
   ],
   invalid: [
