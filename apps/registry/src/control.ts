@@ -17,7 +17,7 @@ export interface RegistryState {
   startedAt: string;
 }
 
-export type RegistryErrorCode = "START_FAILED" | "START_TIMEOUT" | "STOP_TIMEOUT" | "USER_FAILED" | "UNREACHABLE";
+export type RegistryErrorCode = "START_FAILED" | "START_TIMEOUT" | "STOP_TIMEOUT" | "USER_FAILED" | "UNREACHABLE" | "INVALID_SETTINGS";
 
 /** A failure to start, stop or talk to the embedded registry. */
 export class RegistryError extends Error {

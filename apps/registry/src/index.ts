@@ -5,3 +5,5 @@ export { startRegistry, startRegistryWithState } from "./server.js";
 export type { RunningRegistry } from "./server.js";
 export { RegistryError, addRegistryUser, createRegistryUser, pingRegistry, publisherToken, readRegistryState, registryStatus, startRegistryDaemon, stopRegistryDaemon } from "./control.js";
 export type { RegistryErrorCode, RegistryState, RegistryStatus, StartResult } from "./control.js";
+export { RegistrySettingsSchema, readRegistrySettings, registryOptionsFrom } from "./settings.js";
+export type { RegistrySettings } from "./settings.js";

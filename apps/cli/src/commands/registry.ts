@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
-import { DEFAULT_PORT, RegistryError, addRegistryUser, createRegistryUser, registryStatus, startRegistryDaemon, startRegistryWithState, stopRegistryDaemon } from "@checks/registry";
+import { DEFAULT_PORT, RegistryError, addRegistryUser, createRegistryUser, readRegistrySettings, registryOptionsFrom, registryStatus, startRegistryDaemon, startRegistryWithState, stopRegistryDaemon } from "@checks/registry";
 import type { RegistryOptions } from "@checks/registry";
 import { nerfDart } from "@checks/marketplace";
 import { EXIT, UserError } from "../errors.js";
@@ -54,8 +54,8 @@ async function saveToken(npmrcFile: string, url: string, token: string): Promise
 }
 
 interface StartFlags {
-  port: string;
-  host: string;
+  port?: string;
+  host?: string;
   storage?: string;
   scope?: string[];
   uplink?: string[];
@@ -68,18 +68,26 @@ export function register(program: Command): void {
 
   registry
     .command("start")
-    .description("Start the embedded registry in the background, or report the one already running.")
-    .option("--port <port>", "TCP port to listen on; 0 picks a free port", String(DEFAULT_PORT))
-    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .description("Start the embedded registry in the background, or report the one already running. Defaults come from <config>/registry.json.")
+    .option("--port <port>", `TCP port to listen on; 0 picks a free port (default: ${DEFAULT_PORT})`)
+    .option("--host <address>", "address to listen on (default: 127.0.0.1)")
     .option("--storage <dir>", "package storage folder (default: <data>/registry/storage)")
     .option("--scope <@scope>", "a site scope that, like @checks, is never proxied to an uplink; repeatable", collect)
     .option("--uplink <name=url>", "an upstream registry for packages outside the protected scopes; repeatable (default: none)", collect)
     .option("--publisher <user>", "a user allowed to publish under @checks and the site scopes; repeatable (default: every user)", collect)
     .option("--foreground", "run in this process until interrupted instead of in the background")
     .action(async (flags: StartFlags) => {
-      const dir = join(resolveDirs().data, "registry");
-      const options: RegistryOptions = { dir, host: flags.host, port: parsePort(flags.port), scopes: flags.scope ?? [], uplinks: parseUplinks(flags.uplink ?? []), publishers: flags.publisher ?? [] };
-      if (flags.storage !== undefined) options.storage = resolve(flags.storage);
+      const dirs = resolveDirs();
+      const dir = join(dirs.data, "registry");
+      const settings = await asUserError(readRegistrySettings(join(dirs.config, "registry.json")));
+      const options = registryOptionsFrom(dir, settings, {
+        host: flags.host,
+        port: flags.port === undefined ? undefined : parsePort(flags.port),
+        storage: flags.storage === undefined ? undefined : resolve(flags.storage),
+        scopes: flags.scope,
+        uplinks: flags.uplink === undefined ? undefined : parseUplinks(flags.uplink),
+        publishers: flags.publisher,
+      });
 
       if (flags.foreground) {
         const status = await registryStatus(dir);
