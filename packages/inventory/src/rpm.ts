@@ -1,7 +1,19 @@
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { InventoryError } from "./errors.js";
 import { INVENTORY_LIMITS } from "./limits.js";
 import type { ParsedPackage, ParseResult } from "./parsed.js";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Loads better-sqlite3 on first use, so images without an rpm database never
+ * load the native addon (a restricted runner process needs `--allow-addons` for it).
+ */
+function openSerialized(bytes: Buffer): Database.Database {
+  const Sqlite = require("better-sqlite3") as typeof Database;
+  return new Sqlite(bytes, { readonly: true });
+}
 
 /** rpm header tags (rpmtag.h). */
 export const RPM_TAG = Object.freeze({
@@ -85,7 +97,7 @@ function withoutWal(bytes: Uint8Array): Buffer {
 export function parseRpmSqlite(bytes: Uint8Array, file: string): ParseResult {
   let db: Database.Database;
   try {
-    db = new Database(withoutWal(bytes), { readonly: true });
+    db = openSerialized(withoutWal(bytes));
   } catch (error) {
     throw new InventoryError("INVALID_DATABASE", file, `is not a SQLite database (${(error as Error).message})`, { cause: error });
   }
