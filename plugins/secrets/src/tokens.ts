@@ -51,7 +51,7 @@ export function findTokens(text: string): SecretMatch[] {
   const lines = text.split("\n");
   lines.forEach((line, index) => {
     // Lines of bare base64 are bodies of certificates and keys, where a token shape occurs by chance.
-    // No token rule matches such a line on its own: every shape needs "_", "-", ":" or a prefix.
+    // A token alone on a line never looks like that: each shape has "_", "-" or ":", or is shorter than 40.
     if (BASE64_LINE.test(line.trim())) return;
     for (const rule of TOKEN_RULES) {
       rule.pattern.lastIndex = 0;
