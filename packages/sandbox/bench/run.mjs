@@ -12,7 +12,9 @@ import { URL, fileURLToPath } from "node:url";
 import { TextEncoder } from "node:util";
 import { build } from "esbuild";
 import { PluginManifestSchema } from "@checks/sdk/host";
-import { runPlugins } from "../dist/index.js";
+import { DEFAULT_LIMITS, runPlugins } from "../dist/index.js";
+import { RunnerCache } from "../dist/runner/cache.js";
+import { runPlugin } from "../dist/runner/run-plugin.js";
 
 const require = createRequire(import.meta.url);
 const ivm = require("isolated-vm");
@@ -118,6 +120,34 @@ async function pluginBundle(directory, workload) {
   return outfile;
 }
 
+/**
+ * Measures what the runner spends on one "one-file" plugin, in this process
+ * and without IPC: fresh isolate, data copy, bundle, check, result. The caches
+ * are warm, as they are for every plugin after the first.
+ */
+async function runnerCostPerPlugin(iterations) {
+  const directory = mkdtempSync(join(tmpdir(), "checks-sandbox-bench-"));
+  const bundleFile = await pluginBundle(directory, "one-file");
+  const needs = { paths: ["/etc/passwd"], content: ["/etc/passwd"], maxBytes: 1024 * 1024, capabilities: [] };
+  const cache = new RunnerCache(ivm, imageData(2000));
+  const request = {
+    type: "plugin",
+    pluginIndex: 0,
+    name: "checks-plugin-bench",
+    bundleFile,
+    checks: [{ id: "conf-files", needs, messages: { large: { text: "{{path}} is large", severity: "info" } }, options: {} }],
+    limits: { ...DEFAULT_LIMITS },
+  };
+  const times = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    const outcome = runPlugin(ivm, request, cache, bootstrapSource, () => {});
+    times.push(performance.now() - started);
+    if (outcome.error || outcome.checks[0]?.error) throw new Error(`Benchmark plugin failed: ${JSON.stringify(outcome)}`);
+  }
+  return { median: median(times), min: Math.min(...times) };
+}
+
 /** Runs 1 and then 50 "one-file" plugins on an image file that the runner opens and reads itself. */
 async function pathScaling(ref, runs) {
   const directory = mkdtempSync(join(tmpdir(), "checks-sandbox-bench-"));
@@ -174,6 +204,8 @@ const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
 console.log(`node ${process.versions.node}, ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, load average ${load()}`);
 console.log(`isolate start (create, context, bootstrap), median of 50: ${ms(isolateStart(50))}`);
 console.log(`call into the isolate (JSON string in and out), mean of 10000: ${(bridgeCall(10000) * 1000).toFixed(1)} µs`);
+const perPlugin = await runnerCostPerPlugin(60);
+console.log(`runner cost of one "one-file" plugin without IPC, 60 runs: median ${ms(perPlugin.median)}, min ${ms(perPlugin.min)}`);
 const memory = idleMemory(20);
 console.log(`idle isolate after bootstrap, median of 20: used heap ${(memory.used / 1024 / 1024).toFixed(2)} MiB, total heap ${(memory.total / 1024 / 1024).toFixed(2)} MiB`);
 for (const workload of Object.keys(WORKLOADS)) {

@@ -12,6 +12,12 @@ import { ImageReadError, RunnerSession, RunnerStartError } from "./session.js";
 import type { PluginRunOutcome } from "./session.js";
 import type { CheckResult, PluginError, PluginJob, PluginResult, RunPluginsJob, SandboxEvent, SandboxLimits, SandboxRun } from "./types.js";
 
+/** How a plugin's run ended, when it reached a runner or failed to start one. */
+type FinalOutcome = Exclude<PluginRunOutcome, { kind: "not-run" }> | { kind: "start-failed"; reason: string };
+
+/** Plugins sent to a runner ahead of their turn, so it need not wait for the host between plugins. */
+const PIPELINE_DEPTH = 3;
+
 /** Time the host adds to a plugin's wall-time limit before it kills the runner, for data copying and IPC. */
 const WATCHDOG_GRACE_MS = 5000;
 
@@ -48,44 +54,78 @@ export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {
   let imageReadOnce = false;
   let imageFailure: ImageReadError | undefined;
 
-  // Each worker owns one runner at a time and takes the next plugin until none
-  // is left, so a crash is always attributed to the plugin its runner was running.
+  const startSession = async (): Promise<RunnerSession | { kind: "start-failed"; reason: string }> => {
+    try {
+      const session = await RunnerSession.start(readablePaths, isolateNetwork, imageMessage, limits.imageReadMs, emit);
+      imageReadOnce = true;
+      runners++;
+      networkIsolated &&= session.networkIsolated;
+      permissionModel &&= session.ready.permissionModel;
+      return session;
+    } catch (error) {
+      if (error instanceof ImageReadError && !imageReadOnce) imageFailure = error;
+      if (!(error instanceof RunnerStartError) && !(error instanceof ImageReadError)) throw error;
+      return { kind: "start-failed", reason: error.message };
+    }
+  };
+
+  const finish = (pluginIndex: number, outcome: FinalOutcome | undefined, durationMs: number): void => {
+    const plugin = job.plugins[pluginIndex]!;
+    const { request, unknownChecks } = prepared[pluginIndex]!;
+    const result = buildResult(plugin, request, unknownChecks, outcome, limits, durationMs);
+    for (const check of result.checks) emit({ type: "check-finished", plugin: plugin.name, check: check.checkId, status: check.status });
+    emit({ type: "plugin-finished", plugin: plugin.name, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) });
+    results[pluginIndex] = result;
+  };
+
+  // Each worker owns one runner at a time and keeps up to PIPELINE_DEPTH
+  // plugins sent to it. A crash is attributed to the plugin the runner was
+  // running; the plugins queued behind it go to the next runner.
   const worker = async (): Promise<void> => {
     let session: RunnerSession | undefined;
-    try {
-      for (let pluginIndex = next++; pluginIndex < job.plugins.length && !imageFailure; pluginIndex = next++) {
-        const plugin = job.plugins[pluginIndex]!;
-        emit({ type: "plugin-started", plugin: plugin.name });
-        const started = performance.now();
-        const { request, unknownChecks } = prepared[pluginIndex]!;
+    const retry: number[] = [];
+    const announced = new Set<number>();
+    const sent: { pluginIndex: number; sentAt: number; outcome: Promise<PluginRunOutcome> }[] = [];
+    const take = (): number | undefined => {
+      if (retry.length > 0) return retry.shift();
+      return next < job.plugins.length ? next++ : undefined;
+    };
 
-        let outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined;
-        if (request.checks.length > 0) {
+    try {
+      while (!imageFailure) {
+        while (sent.length < PIPELINE_DEPTH && (sent.length === 0 || session?.alive)) {
+          const pluginIndex = take();
+          if (pluginIndex === undefined) break;
+          const plugin = job.plugins[pluginIndex]!;
+          const { request } = prepared[pluginIndex]!;
+          if (!announced.has(pluginIndex)) emit({ type: "plugin-started", plugin: plugin.name });
+          announced.add(pluginIndex);
+          if (request.checks.length === 0) {
+            finish(pluginIndex, undefined, 0);
+            continue;
+          }
           if (!session?.alive) {
             session?.close();
             session = undefined;
-            try {
-              session = await RunnerSession.start(readablePaths, isolateNetwork, imageMessage, limits.imageReadMs, emit);
-              imageReadOnce = true;
-              runners++;
-              networkIsolated &&= session.networkIsolated;
-              permissionModel &&= session.ready.permissionModel;
-            } catch (error) {
-              if (error instanceof ImageReadError && !imageReadOnce) {
-                imageFailure = error;
-                return;
-              }
-              if (!(error instanceof RunnerStartError) && !(error instanceof ImageReadError)) throw error;
-              outcome = { kind: "start-failed", reason: error.message };
+            const started = await startSession();
+            if (imageFailure) return;
+            if (!(started instanceof RunnerSession)) {
+              finish(pluginIndex, started, 0);
+              continue;
             }
+            session = started;
           }
-          outcome ??= await session!.run(request, limits.pluginWallMs + WATCHDOG_GRACE_MS, plugin.name);
+          sent.push({ pluginIndex, sentAt: performance.now(), outcome: session.run(request, limits.pluginWallMs + WATCHDOG_GRACE_MS, plugin.name) });
         }
 
-        const result = buildResult(plugin, request, unknownChecks, outcome, limits, performance.now() - started);
-        for (const check of result.checks) emit({ type: "check-finished", plugin: plugin.name, check: check.checkId, status: check.status });
-        emit({ type: "plugin-finished", plugin: plugin.name, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) });
-        results[pluginIndex] = result;
+        const head = sent.shift();
+        if (!head) break;
+        const outcome = await head.outcome;
+        if (outcome.kind === "not-run") {
+          retry.push(head.pluginIndex);
+          continue;
+        }
+        finish(head.pluginIndex, outcome, outcome.kind === "result" ? outcome.message.durationMs : performance.now() - head.sentAt);
       }
     } finally {
       session?.close();
@@ -157,7 +197,7 @@ function buildResult(
   plugin: PluginJob,
   request: PluginRequest,
   unknownChecks: readonly string[],
-  outcome: PluginRunOutcome | { kind: "start-failed"; reason: string } | undefined,
+  outcome: FinalOutcome | undefined,
   limits: SandboxLimits,
   durationMs: number,
 ): PluginResult {

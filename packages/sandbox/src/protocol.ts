@@ -78,6 +78,7 @@ export const RunnerMessageSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("image-ready"), files: z.int().min(0) }),
   z.object({ type: z.literal("image-failed"), code: z.string().max(100), message: z.string().max(65_536) }),
+  z.object({ type: z.literal("plugin-started"), pluginIndex: z.int().min(0) }),
   z.object({ type: z.literal("check-started"), pluginIndex: z.int().min(0), checkId: z.string().max(200) }),
   z.object({
     type: z.literal("plugin-result"),

@@ -12,7 +12,19 @@ const STDERR_TAIL_BYTES = 4096;
 export type PluginRunOutcome =
   | { kind: "result"; message: Extract<RunnerMessage, { type: "plugin-result" }> }
   | { kind: "crashed"; checkId?: string; reason: string }
-  | { kind: "timeout"; checkId?: string };
+  | { kind: "timeout"; checkId?: string }
+  | { kind: "not-run" };
+
+/** A plugin sent to the runner whose result has not arrived. */
+interface InFlight {
+  pluginIndex: number;
+  plugin: string;
+  timeoutMs: number;
+  resolve: (outcome: PluginRunOutcome) => void;
+  /** Check the runner reported last for this plugin. */
+  current?: string;
+  timer?: ReturnType<typeof setTimeout>;
+}
 
 export class RunnerStartError extends Error {
   readonly code = "RUNNER_START_FAILED";
@@ -29,7 +41,7 @@ export class ImageReadError extends Error {
   }
 }
 
-/** One runner process: started with the image data, then given one plugin at a time. */
+/** One runner process: started with the image, then given plugins, which it runs one at a time. */
 export class RunnerSession {
   private exited = false;
   /** Set when the IPC channel failed or the runner sent an invalid message: the session takes no more plugins. */
@@ -37,6 +49,7 @@ export class RunnerSession {
   private stderrTail = "";
   private listener: ((message: RunnerMessage) => void) | undefined;
   private exitListener: ((reason: string) => void) | undefined;
+  private readonly inFlight: InFlight[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -157,43 +170,65 @@ export class RunnerSession {
   }
 
   /**
-   * Sends one plugin and waits for its result, for the runner's exit, or for
-   * `timeoutMs`, after which the runner is killed.
+   * Sends one plugin and resolves with its result. Several plugins may be in
+   * flight, so the runner starts the next one without waiting for the host;
+   * it runs them in the order sent. The watchdog of a plugin starts when the
+   * runner reports that it began the plugin, and kills the runner after
+   * `timeoutMs`. When the runner dies, the plugin it was running gets the
+   * crash or timeout and the plugins queued behind it resolve as `not-run`.
    */
   run(request: PluginRequest, timeoutMs: number, plugin: string): Promise<PluginRunOutcome> {
     return new Promise((resolve) => {
-      let current: string | undefined;
-      const finish = (outcome: PluginRunOutcome): void => {
-        clearTimeout(timer);
-        this.listener = undefined;
-        this.exitListener = undefined;
-        resolve(outcome);
-      };
-      const timer = setTimeout(() => {
-        this.exitListener = undefined;
-        this.child.kill("SIGKILL");
-        finish({ kind: "timeout", ...(current === undefined ? {} : { checkId: current }) });
-      }, timeoutMs);
-
-      this.exitListener = (reason) => finish({ kind: "crashed", reason, ...(current === undefined ? {} : { checkId: current }) });
-      this.listener = (message) => {
-        if (message.type === "check-started" && message.pluginIndex === request.pluginIndex) {
-          current = message.checkId;
-          this.emit({ type: "check-started", plugin, check: message.checkId });
-        } else if (message.type === "plugin-result" && message.pluginIndex === request.pluginIndex) {
-          finish({ kind: "result", message });
-        }
-      };
-      if (this.exited) {
-        finish({ kind: "crashed", reason: "The runner had exited before the plugin was sent." });
+      if (!this.alive) {
+        resolve({ kind: "not-run" });
         return;
       }
+      const entry: InFlight = { pluginIndex: request.pluginIndex, plugin, timeoutMs, resolve };
+      this.inFlight.push(entry);
+      this.listener = (message) => this.onRunMessage(message);
+      this.exitListener = (reason) => this.endAll({ kind: "crashed", reason });
       this.child.send(request, (error) => {
         if (!error) return;
         this.broken = true;
-        finish({ kind: "crashed", reason: `The plugin could not be sent to the runner: ${error.message}` });
+        this.endAll({ kind: "crashed", reason: `The plugin could not be sent to the runner: ${error.message}` });
       });
     });
+  }
+
+  private onRunMessage(message: RunnerMessage): void {
+    const entry = this.inFlight.find((candidate) => "pluginIndex" in message && candidate.pluginIndex === message.pluginIndex);
+    if (!entry) return;
+    if (message.type === "plugin-started") {
+      entry.timer = setTimeout(() => {
+        this.broken = true;
+        this.endAll({ kind: "timeout" });
+        this.child.kill("SIGKILL");
+      }, entry.timeoutMs);
+    } else if (message.type === "check-started") {
+      entry.current = message.checkId;
+      this.emit({ type: "check-started", plugin: entry.plugin, check: message.checkId });
+    } else if (message.type === "plugin-result") {
+      clearTimeout(entry.timer);
+      this.inFlight.splice(this.inFlight.indexOf(entry), 1);
+      entry.resolve({ kind: "result", message });
+    }
+  }
+
+  /**
+   * Resolves every plugin in flight after the runner died or was killed: the
+   * first one, which the runner was running, with `outcome`, the rest as `not-run`.
+   */
+  private endAll(outcome: { kind: "crashed"; reason: string } | { kind: "timeout" }): void {
+    const entries = this.inFlight.splice(0);
+    for (const [position, entry] of entries.entries()) {
+      clearTimeout(entry.timer);
+      if (position > 0) {
+        entry.resolve({ kind: "not-run" });
+        continue;
+      }
+      const running = entry.current === undefined ? {} : { checkId: entry.current };
+      entry.resolve({ ...outcome, ...running });
+    }
   }
 
   /** Closes the IPC channel, which ends the runner, and kills it if it is still there after a second. */

@@ -146,6 +146,28 @@ describe("runPlugins", () => {
     expect(fineResult?.checks[0]?.findings[0]?.data).toEqual({ what: "ok" });
   });
 
+  it("runs plugins queued behind a crash on a new runner", async () => {
+    const crash = await bundlePlugin(checkSource("crash", "new Array(1e9).fill(0);"));
+    const fine = await bundlePlugin(checkSource("fine", "report({ messageId: 'found', data: { what: 'ok' } });"));
+    const names = ["first", "crash", "second", "third", "fourth"];
+    let runnersStarted = 0;
+    const run = await runPlugins({
+      image: { kind: "data", data: testImage() },
+      plugins: names.map((name) => (name === "crash" ? pluginJob("checks-plugin-crash", crash, [{ id: "crash" }]) : pluginJob(`checks-plugin-${name}`, fine, [{ id: "fine" }]))),
+      runners: 1,
+      onEvent: (event) => {
+        if (event.type === "runner-started") runnersStarted++;
+      },
+    });
+
+    expect(runnersStarted).toBe(2);
+    expect(run.plugins.map((plugin) => plugin.name)).toEqual(names.map((name) => `checks-plugin-${name}`));
+    expect(run.plugins[1]?.error).toMatchObject({ code: "RUNNER_CRASHED", check: "crash", phase: "run" });
+    for (const index of [0, 2, 3, 4]) {
+      expect(run.plugins[index]?.checks[0]?.findings[0]?.data, names[index]).toEqual({ what: "ok" });
+    }
+  });
+
   it("reports checks missing from the manifest or the bundle", async () => {
     const bundle = await bundlePlugin(checkSource("present", ""));
     const job = pluginJob("checks-plugin-partial", bundle, [{ id: "present" }, { id: "absent" }]);

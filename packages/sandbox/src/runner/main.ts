@@ -59,6 +59,7 @@ process.on("message", (message: HostMessage) => {
     return;
   }
   if (message.type === "plugin") {
+    send({ type: "plugin-started", pluginIndex: message.pluginIndex });
     let outcome: PluginOutcome;
     try {
       outcome = runPlugin(isolatedVm, message, cache, bootstrapSource, (checkId) => {
