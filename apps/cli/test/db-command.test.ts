@@ -57,9 +57,17 @@ describe("checks db", () => {
 
   it("imports the same folder again without changes", async () => {
     await run("db", "import", OSV_FIXTURES);
-    const summary = JSON.parse(await run("db", "import", OSV_FIXTURES, "--json"));
-    expect(summary.added).toBe(0);
-    expect(summary.unchanged).toBe(16);
+    const { imports } = JSON.parse(await run("db", "import", OSV_FIXTURES, "--json"));
+    expect(imports).toHaveLength(1);
+    expect(imports[0].added).toBe(0);
+    expect(imports[0].unchanged).toBe(16);
+  });
+
+  it("imports several sources in order", async () => {
+    const { imports } = JSON.parse(await run("db", "import", join(OSV_FIXTURES, "real"), join(OSV_FIXTURES, "synthetic"), "--json"));
+    expect(imports.map((summary: { source: string }) => summary.source)).toEqual([join(OSV_FIXTURES, "real"), join(OSV_FIXTURES, "synthetic")]);
+    expect(imports[0].added).toBe(10);
+    expect(imports[1].added).toBe(6);
   });
 
   it("raises a user error for a missing source", async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { databaseStatus, importOsv, openAdvisoryDb, VulnDbError, type AdvisoryDb } from "@checks/vulndb";
+import { databaseStatus, importOsv, openAdvisoryDb, VulnDbError, type AdvisoryDb, type ImportSummary } from "@checks/vulndb";
 import { EXIT, UserError } from "../errors.js";
 import { resolveDirs } from "../home.js";
 
@@ -35,26 +35,33 @@ function openDatabase(readonly: boolean): AdvisoryDb {
   }
 }
 
+function printSummary(file: string, summary: ImportSummary): void {
+  print(`Imported ${summary.source} into ${file}`);
+  print(
+    `  ${summary.records} records: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
+      `${summary.withdrawn} withdrawn, ${summary.skipped} skipped`,
+  );
+  for (const note of summary.notes.slice(0, MAX_PRINTED_NOTES)) print(`  skipped ${note}`);
+  if (summary.skipped > MAX_PRINTED_NOTES) print(`  ... ${summary.skipped - MAX_PRINTED_NOTES} more skipped; "--json" lists up to ${summary.notes.length}.`);
+}
+
 export function register(program: Command): void {
   const db = program.command("db").description("Manage the offline advisory database that vulnerability checks match against.");
 
   db.command("import")
-    .description("Import OSV advisories from a folder of JSON files, a zip archive (such as osv.dev's per-ecosystem all.zip) or one JSON file. Importing the same records again changes nothing.")
-    .argument("<path>", "folder, .zip archive or .json file of OSV records")
-    .option("--json", "print the import summary as JSON")
-    .action(async (source: string, flags: { json?: boolean }) => {
+    .description("Import OSV advisories from folders of JSON files, zip archives (such as osv.dev's per-ecosystem all.zip) or single JSON files. Importing the same records again changes nothing.")
+    .argument("<paths...>", "folders, .zip archives or .json files of OSV records, imported in order")
+    .option("--json", "print the import summaries as JSON")
+    .action(async (sources: string[], flags: { json?: boolean }) => {
       const database = openDatabase(false);
       try {
-        const summary = await importOsv(database, source).catch(asUserError);
-        if (flags.json) return print(JSON.stringify({ database: database.file, ...summary }, null, 2));
-
-        print(`Imported ${source} into ${database.file}`);
-        print(
-          `  ${summary.records} records: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
-            `${summary.withdrawn} withdrawn, ${summary.skipped} skipped`,
-        );
-        for (const note of summary.notes.slice(0, MAX_PRINTED_NOTES)) print(`  skipped ${note}`);
-        if (summary.skipped > MAX_PRINTED_NOTES) print(`  ... ${summary.skipped - MAX_PRINTED_NOTES} more skipped; "--json" lists up to ${summary.notes.length}.`);
+        const summaries: ImportSummary[] = [];
+        for (const source of sources) {
+          const summary = await importOsv(database, source).catch(asUserError);
+          summaries.push(summary);
+          if (!flags.json) printSummary(database.file, summary);
+        }
+        if (flags.json) print(JSON.stringify({ database: database.file, imports: summaries }, null, 2));
       } finally {
         database.close();
       }
