@@ -21,8 +21,11 @@ const RC_NAMES = [".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_
 
 const HISTORY_GLOBS = HOMES.map((home) => `${home}/{${HISTORY_NAMES.join(",")}}`);
 const RC_GLOBS = HOMES.map((home) => `${home}/{${RC_NAMES.join(",")}}`);
-/** Stock copies an rc file is compared with: the skeleton for new users, and Debian's sources of root's dot files. */
-const REFERENCE_GLOBS = [`/etc/skel/{${RC_NAMES.join(",")}}`, "/usr/share/base-files/dot.*"];
+/**
+ * Stock copies an rc file is compared with: the skeleton for new users, and the
+ * sources of root's dot files on Debian (base-files) and RHEL (rootfiles).
+ */
+const REFERENCE_GLOBS = [`/etc/skel/{${RC_NAMES.join(",")}}`, "/usr/share/base-files/dot.*", `/usr/share/rootfiles/{${RC_NAMES.join(",")}}`];
 
 const nameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 

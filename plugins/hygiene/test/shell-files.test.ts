@@ -18,6 +18,10 @@ testCheck(shellFiles, {
       },
     },
     { name: "empty history file", image: { files: { "/root/.bash_history": "" } } },
+    {
+      name: "stock rhel root files",
+      image: { files: { "/root/.cshrc": "alias rm 'rm -i'\n", "/usr/share/rootfiles/.cshrc": "alias rm 'rm -i'\n", "/etc/skel/.bashrc": "x" } },
+    },
     { name: "rc file without a stock copy", image: { files: { "/home/app/.zshrc": "setopt autocd\n" } } },
   ],
   invalid: [
