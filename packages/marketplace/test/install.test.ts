@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import {
   installPlugin,
   installPlugins,
   listInstalledPlugins,
+  nerfDart,
   pluginStore,
   publishPackage,
   readLockfile,
@@ -16,7 +18,7 @@ import {
   verifyStore,
 } from "../src/index.js";
 import type { PluginStore } from "../src/index.js";
-import { craftTarball, fixtureEntries, fixturePackageJson, makeTempDir, publishFixture, startTestRegistry } from "./helpers.js";
+import { craftTarball, fixtureEntries, fixturePackageJson, makeTempDir, packFixture, publishFixture, startTestRegistry } from "./helpers.js";
 import type { RawEntry, TestRegistry } from "./helpers.js";
 
 let registry: TestRegistry;
@@ -152,6 +154,30 @@ describe("installPlugin rejections", () => {
     const error = await rejection(installPlugin(store, "checks-plugin-swapped", { registry: registry.readConfig }));
     expect(error.code).toBe("INTEGRITY_MISMATCH");
     expect(error.package).toBe("checks-plugin-swapped");
+    expect(await snapshot(store)).toEqual([]);
+  });
+
+  it("rejects a version without sha512 integrity", async () => {
+    const { packageJson, tarball } = await packFixture({ name: "checks-plugin-sha1", version: "1.0.0" });
+    const name = packageJson.name;
+    const filename = `${name}-1.0.0.tgz`;
+    const response = await fetch(`${registry.registry.url}/${name}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${registry.config.tokens![nerfDart(registry.registry.url)]}` },
+      body: JSON.stringify({
+        _id: name,
+        name,
+        "dist-tags": { latest: "1.0.0" },
+        // Only the legacy sha1 shasum, as very old npm clients published.
+        versions: { "1.0.0": { ...packageJson, _id: `${name}@1.0.0`, dist: { shasum: createHash("sha1").update(tarball).digest("hex"), tarball: `${registry.registry.url}/${name}/-/${filename}` } } },
+        _attachments: { [filename]: { content_type: "application/octet-stream", data: tarball.toString("base64"), length: tarball.length } },
+      }),
+    });
+    expect(response.ok).toBe(true);
+
+    const store = await emptyStore();
+    const error = await rejection(installPlugin(store, name, { registry: registry.readConfig }));
+    expect(error.code).toBe("INTEGRITY_MISSING");
     expect(await snapshot(store)).toEqual([]);
   });
 
