@@ -289,3 +289,17 @@ describe("registry down", () => {
     expect(await readFile(store.lockfile, "utf8")).toBe(lockfile);
   });
 });
+
+describe("publishPackage", () => {
+  it("needs a valid token", async () => {
+    const fixture = await packFixture({ name: "checks-plugin-unsigned-in", version: "1.0.0" });
+    expect((await rejection(publishPackage(registry.readConfig, fixture))).code).toBe("AUTH_REQUIRED");
+    const wrongToken = { url: registry.registry.url, tokens: { [nerfDart(registry.registry.url)]: "not-a-token" } };
+    expect((await rejection(publishPackage(wrongToken, fixture))).code).toBe("AUTH_REQUIRED");
+  });
+
+  it("rejects a version that is already published", async () => {
+    const fixture = await packFixture({ name: "checks-plugin-alpha", version: "1.0.0" });
+    expect((await rejection(publishPackage(registry.config, fixture))).code).toBe("PUBLISH_FAILED");
+  });
+});
