@@ -1,5 +1,6 @@
 import { inflateSync } from "node:zlib";
 import { decompress as zstdDecompress, Decompress as ZstdStream } from "fzstd";
+import type { XzReadableStream as XzReadableStreamClass } from "xz-decompress";
 import { SquashfsError } from "../errors.js";
 import { decodeLz4Block } from "./lz4.js";
 
@@ -7,7 +8,11 @@ import { decodeLz4Block } from "./lz4.js";
 export type Decompressor = (input: Uint8Array, maxOutput: number, offset: number) => Promise<Uint8Array>;
 
 /** xz-decompress carries its WebAssembly inline and costs tens of milliseconds to load, so it loads on first use. */
-let xzModule: Promise<typeof import("xz-decompress")> | undefined;
+let xzModule: Promise<XzModule> | undefined;
+
+interface XzModule {
+  XzReadableStream: typeof XzReadableStreamClass;
+}
 const MAX_ZSTD_WINDOW = 8 * 1024 * 1024;
 
 /** Returns the decompressor for a squashfs compression id, or throws UNSUPPORTED_COMPRESSION. */
@@ -61,7 +66,11 @@ async function decodeXz(input: Uint8Array, maxOutput: number, offset: number, fi
       controller.close();
     },
   });
-  xzModule ??= import("xz-decompress").then((loaded) => (loaded as { default?: typeof import("xz-decompress") }).default ?? loaded);
+  // The package is CommonJS, so its exports arrive on `default` under ESM.
+  xzModule ??= import("xz-decompress").then((loaded) => {
+    const module = loaded as unknown as XzModule & { default?: XzModule };
+    return module.default ?? module;
+  });
   const { XzReadableStream } = await xzModule;
   const reader = new XzReadableStream(compressed).getReader();
   const chunks: Uint8Array[] = [];
