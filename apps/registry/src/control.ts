@@ -17,7 +17,7 @@ export interface RegistryState {
   startedAt: string;
 }
 
-export type RegistryErrorCode = "START_FAILED" | "START_TIMEOUT" | "STOP_TIMEOUT" | "USER_FAILED" | "UNREACHABLE" | "INVALID_SETTINGS";
+export type RegistryErrorCode = "START_FAILED" | "START_TIMEOUT" | "STOP_TIMEOUT" | "NOT_RESPONDING" | "USER_FAILED" | "UNREACHABLE" | "INVALID_SETTINGS";
 
 /** A failure to start, stop or talk to the embedded registry. */
 export class RegistryError extends Error {
@@ -129,6 +129,10 @@ export async function stopRegistryDaemon(dir: string, timeoutMs = 15_000): Promi
   if (!state || !isAlive(state.pid)) {
     await rm(registryPaths({ dir }).stateFile, { force: true });
     return false;
+  }
+  // A pid from an old state file may belong to an unrelated process by now, so only a registry that responds gets the signal.
+  if (!(await pingRegistry(state.url))) {
+    throw new RegistryError("NOT_RESPONDING", `Process ${state.pid} from ${registryPaths({ dir }).stateFile} does not respond as a registry at ${state.url}; if it is the registry, stop it with "kill ${state.pid}", then delete the state file.`);
   }
   process.kill(state.pid, "SIGTERM");
   const deadline = Date.now() + timeoutMs;

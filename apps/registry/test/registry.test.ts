@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -137,6 +137,14 @@ describe("registry daemon", () => {
     const holder = await startRegistry({ dir: await tempDir(), port: 0 });
     cleanups.push(() => holder.close());
     await expect(startRegistry({ dir: await tempDir(), port: holder.port })).rejects.toMatchObject({ code: "START_FAILED" });
+  });
+
+  it("does not signal a process that is not the registry", async () => {
+    const dir = await tempDir();
+    // This test process is alive but serves no registry at that URL.
+    await writeFile(join(dir, "state.json"), JSON.stringify({ pid: process.pid, url: "http://127.0.0.1:1", port: 1, dir, startedAt: new Date().toISOString() }));
+    await expect(stopRegistryDaemon(dir)).rejects.toMatchObject({ code: "NOT_RESPONDING" });
+    expect((await registryStatus(dir)).running).toBe(false);
   });
 
   it("fails with START_FAILED when the port is taken", async () => {
