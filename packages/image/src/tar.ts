@@ -519,8 +519,10 @@ export class TarParser {
       const prefix = text(cString(block, 345, 155));
       if (prefix) name = prefix + "/" + name;
     }
-    name = value("GNU.sparse.name") ?? value("path") ?? longName ?? name;
-    const linkName = value("linkpath") ?? longLink ?? text(cString(block, 157, 100));
+    // Names and sizes come from this entry's own records only, never from a global header.
+    const local = (key: string): string | undefined => pax?.values.get(key);
+    name = local("GNU.sparse.name") ?? local("path") ?? longName ?? name;
+    const linkName = local("linkpath") ?? longLink ?? text(cString(block, 157, 100));
 
     let type: TarEntryType;
     let dataSize = headerSize;
@@ -551,9 +553,10 @@ export class TarParser {
         type = name.endsWith("/") && (typeflag === "0" || typeflag === "7") ? "directory" : "file";
     }
     // As Go's archive/tar (and so Docker) does: these types never carry data.
-    if (typeflag === "1" || typeflag === "2" || typeflag === "3" || typeflag === "4" || typeflag === "5" || typeflag === "6") dataSize = 0;
-    const sizeOverride = value("size");
-    if (sizeOverride !== undefined && dataSize !== 0) dataSize = parseDecimal(sizeOverride, "size");
+    const headerOnly = typeflag === "1" || typeflag === "2" || typeflag === "3" || typeflag === "4" || typeflag === "5" || typeflag === "6";
+    const sizeOverride = local("size");
+    if (headerOnly) dataSize = 0;
+    else if (sizeOverride !== undefined) dataSize = parseDecimal(sizeOverride, "size"); // the header field may hold 0 when the size needs PAX
 
     const path = normalizeEntryPath(name, this.limits);
     if (linkName.length > this.limits.maxPathLength) {

@@ -98,6 +98,12 @@ describe("tar reader: headers", () => {
     expect(entries[1]!.linkName).toBe("/" + "y".repeat(200));
   });
 
+  it("takes the PAX size over a header size of 0", () => {
+    const { entries, content } = parse(tar([{ name: "big", content: "0123456789", size: 0, pax: { size: "10" } }]));
+    expect(entries[0]!.size).toBe(10);
+    expect(text(content.get("/big")!.data)).toBe("0123456789");
+  });
+
   it("keeps xattrs from SCHILY.xattr.* (binary) and LIBARCHIVE.xattr.* records", () => {
     const capability = new Uint8Array([1, 0, 0, 2, 0, 0x30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     const { entries } = parse(
