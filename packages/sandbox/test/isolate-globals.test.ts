@@ -4,11 +4,12 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import type IsolatedVm from "isolated-vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { capText } from "../src/runner/caps.js";
 
 const require = createRequire(import.meta.url);
-const ivm = require("isolated-vm") as typeof import("isolated-vm");
+const ivm = require("isolated-vm") as typeof IsolatedVm;
 const bootstrap = readFileSync(new URL("../dist/bootstrap.js", import.meta.url), "utf8");
 const isolate = new ivm.Isolate({ memoryLimit: 32 });
 const context = isolate.createContextSync();
