@@ -56,7 +56,7 @@ describe("buildVerdaccioConfig", () => {
 });
 
 describe("startRegistry", () => {
-  it("serves official names only from local storage, even with an uplink", async () => {
+  it("never proxies protected scopes to uplinks", async () => {
     const upstream: RunningRegistry = await startRegistry({ dir: await tempDir(), port: 0, maxUsers: 10 });
     cleanups.push(() => upstream.close());
     const upstreamToken = await createRegistryUser(upstream.url, "upstream", "upstream-password");
@@ -139,7 +139,7 @@ describe("registry daemon", () => {
     await expect(startRegistry({ dir: await tempDir(), port: holder.port })).rejects.toMatchObject({ code: "START_FAILED" });
   });
 
-  it("does not signal a process that is not the registry", async () => {
+  it("leaves a pid that is no registry alone", async () => {
     const dir = await tempDir();
     // This test process is alive but serves no registry at that URL.
     await writeFile(join(dir, "state.json"), JSON.stringify({ pid: process.pid, url: "http://127.0.0.1:1", port: 1, dir, startedAt: new Date().toISOString() }));

@@ -22,7 +22,7 @@ describe("registry config", () => {
     expect(parsed.tokens?.["//127.0.0.1:4873/"]).toBe("from-env");
   });
 
-  it("picks the scope registry and the longest token prefix", () => {
+  it("picks scope registry and longest token", () => {
     const config = mergeRegistryConfig({ url: "http://127.0.0.1:9/" }, parseNpmrc(npmrc, { CHECKS_TEST_TOKEN: "from-env" }));
     expect(registryFor(config, "@site/checks-plugin-x")).toEqual({ url: "http://127.0.0.1:5000/npm", token: "npm-token" });
     expect(registryFor(config, "@checks/plugin-x")).toEqual({ url: "http://127.0.0.1:4873", token: "from-env" });

@@ -130,7 +130,7 @@ describe("installPlugin", () => {
 });
 
 describe("verifyStore", () => {
-  it("passes an untouched store and finds changed, missing and added files", async () => {
+  it("detects changed and added files", async () => {
     const store = await emptyStore();
     const plugin = await installPlugin(store, "checks-plugin-alpha@1.1.0", { registry: registry.readConfig });
     expect((await verifyStore(store)).every((result) => result.ok)).toBe(true);
@@ -145,7 +145,7 @@ describe("verifyStore", () => {
 });
 
 describe("installPlugin rejections", () => {
-  it("rejects a tarball that does not match the registry's integrity", async () => {
+  it("rejects a tarball failing its integrity", async () => {
     await publishFixture(registry, { name: "checks-plugin-swapped", version: "1.0.0" });
     const storageFile = join(registry.dir, "storage", "checks-plugin-swapped", "checks-plugin-swapped-1.0.0.tgz");
     await writeFile(storageFile, await craftTarball(fixtureEntries({ name: "checks-plugin-swapped", version: "1.0.0", checkId: "replaced" })));

@@ -102,7 +102,7 @@ describe("installSet", () => {
     expect((await readLockfile(store.lockfile)).plugins["checks-plugin-alpha"]?.set?.source).toBe(file);
   });
 
-  it("rejects a look-alike name that is not in the set", async () => {
+  it("rejects a look-alike outside the set", async () => {
     const store = await emptyStore();
     const error = await rejection(installSet(store, "@site/checks-set-baseline", { registry: registry.readConfig, trustedKeys: trusted, only: ["checks-plugin-secrets"] }));
     expect(error.code).toBe("NOT_IN_SET");
@@ -128,7 +128,7 @@ describe("installSet", () => {
     expect(await snapshot(store)).toEqual([]);
   });
 
-  it("rejects a signed integrity that the registry does not serve", async () => {
+  it("rejects a set integrity mismatch", async () => {
     const other = baseline.plugins[0]!.integrity.replace(/^sha512-./, (prefix) => (prefix.endsWith("A") ? "sha512-B" : "sha512-A"));
     const set = signSet({ ...baseline, name: "wrong", plugins: [baseline.plugins[0]!, { ...baseline.plugins[1]!, integrity: other }] }, key.privateKeyPem);
     await publishSet(registry.config, set, "@site/checks-set-wrong");

@@ -75,7 +75,7 @@ describe("signed sets", () => {
     expect(codeOf(() => verifySet(signSet(unsigned, other.privateKeyPem), trusted))).toBe("UNTRUSTED_KEY");
   });
 
-  it("rejects a trusted entry whose key does not match its id", () => {
+  it("rejects a trusted key with another id", () => {
     const other = generateSigningKey();
     const forged = [{ ...trustedKeyFrom(other.publicKeyPem), id: key.id }];
     expect(codeOf(() => verifySet(signSet(unsigned, key.privateKeyPem), forged))).toBe("UNTRUSTED_KEY");
