@@ -66,6 +66,10 @@ export class ContentBudget {
   take(bytes: number): void {
     this.used += bytes;
   }
+
+  get exhausted(): boolean {
+    return this.used >= this.max;
+  }
 }
 
 export async function readImage(image: OpenedImage, needs: ReadNeeds): Promise<ImageData> {
@@ -222,16 +226,16 @@ async function fillLinkedContent(
   onProgress: ReadNeeds["onProgress"],
 ): Promise<void> {
   const requests = new Map<number, Map<number, FillRequest>>();
-  const rootfsRequests: { path: string; cap: number; record: FileRecord }[] = [];
+  const rootfsRequests = new Map<string, { cap: number; record: FileRecord }>();
 
   const request = (path: string, cap: number): void => {
     const node = merger.nodes.get(path);
-    if (!node || node.record.type !== "file" || node.record.size === 0) return;
+    if (!node || node.record.type !== "file" || node.record.size === 0 || budget.exhausted) return;
     const record = node.record;
     const want = Math.min(cap, record.size);
     if ((record.content?.length ?? 0) >= want) return;
     if (plan.kind === "rootfs") {
-      rootfsRequests.push({ path, cap: want, record });
+      rootfsRequests.set(path, { cap: Math.max(want, rootfsRequests.get(path)?.cap ?? 0), record });
       return;
     }
     const source: ContentSource | undefined = node.source;
@@ -285,7 +289,7 @@ async function fillLinkedContent(
     }
   }
 
-  for (const { path, cap, record } of rootfsRequests) {
+  for (const [path, { cap, record }] of rootfsRequests) {
     const granted = budget.grant(cap, path);
     const content = await readRootfsContent(plan.kind === "rootfs" ? plan.root : "", path, granted, notes);
     if (!content) continue;
