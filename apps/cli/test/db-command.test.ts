@@ -44,13 +44,13 @@ describe("checks db", () => {
 
   it("imports a folder and shows the status", async () => {
     const text = await run("db", "import", OSV_FIXTURES);
-    expect(text).toContain("16 added");
+    expect(text).toContain("17 added");
     expect(text).toContain("2 skipped");
 
     const status = JSON.parse(await run("db", "status", "--json"));
     expect(status.available).toBe(true);
     expect(status.database).toBe(join(home, "data", "advisories.sqlite"));
-    expect(status.counts.advisories).toBe(16);
+    expect(status.counts.advisories).toBe(17);
     expect(status.sources[0].source).toBe(OSV_FIXTURES);
     expect(await run("db", "status")).toContain("Debian:12: 4 affected packages");
   });
@@ -60,14 +60,14 @@ describe("checks db", () => {
     const { imports } = JSON.parse(await run("db", "import", OSV_FIXTURES, "--json"));
     expect(imports).toHaveLength(1);
     expect(imports[0].added).toBe(0);
-    expect(imports[0].unchanged).toBe(16);
+    expect(imports[0].unchanged).toBe(17);
   });
 
   it("imports several sources in order", async () => {
     const { imports } = JSON.parse(await run("db", "import", join(OSV_FIXTURES, "real"), join(OSV_FIXTURES, "synthetic"), "--json"));
     expect(imports.map((summary: { source: string }) => summary.source)).toEqual([join(OSV_FIXTURES, "real"), join(OSV_FIXTURES, "synthetic")]);
     expect(imports[0].added).toBe(10);
-    expect(imports[1].added).toBe(6);
+    expect(imports[1].added).toBe(7);
   });
 
   it("raises a user error for a missing source", async () => {

@@ -74,13 +74,13 @@ describe("importOsv", () => {
     const status = databaseStatus(db);
     db.close();
 
-    expect(summary.records).toBe(18);
-    expect(summary.added).toBe(16);
+    expect(summary.records).toBe(19);
+    expect(summary.added).toBe(17);
     expect(summary.skipped).toBe(2);
     expect(summary.withdrawn).toBe(1);
     expect(summary.notes.some((note) => note.includes("missing-id.json"))).toBe(true);
     expect(summary.notes.some((note) => note.includes("not-json.json"))).toBe(true);
-    expect(status.counts.advisories).toBe(16);
+    expect(status.counts.advisories).toBe(17);
     expect(status.counts.withdrawn).toBe(1);
     expect(status.counts.byEcosystem["Debian:12"]).toBe(4);
     expect(status.counts.byEcosystem["Maven"]).toBeUndefined();
@@ -99,7 +99,7 @@ describe("importOsv", () => {
 
     expect(again.added).toBe(0);
     expect(again.updated).toBe(0);
-    expect(again.unchanged).toBe(16);
+    expect(again.unchanged).toBe(17);
     expect(affectedAfter).toEqual(affectedBefore);
     expect(status.sources).toHaveLength(2);
   });

@@ -133,6 +133,17 @@ describe("matchPackages on other distributions", () => {
     expect(matchPackages(db, [libcrypto("3.1.3-r0")], osRelease("alpine", "3.19.0"))).toEqual([]);
   });
 
+  it("matches RHEL by major release across repositories", () => {
+    const openssl = (version: string) => pkg("rpm", "openssl", version);
+    const rhel9 = osRelease("rhel", "9.2");
+    const matched = matchPackages(db, [openssl("1:3.0.7-24.el9")], rhel9);
+    expect(ids(matched)).toEqual(["SYNTH-RHEL"]);
+    expect(matched[0]?.fixedVersion).toBe("1:3.0.7-27.el9");
+    expect(matchPackages(db, [openssl("1:3.0.7-27.el9")], rhel9)).toEqual([]);
+    expect(matchPackages(db, [openssl("1:1.1.1k-9.el8")], osRelease("rhel", "8.8"))[0]?.fixedVersion).toBe("1:1.1.1k-12.el8_9");
+    expect(matchPackages(db, [openssl("1:3.0.7-24.el9")], osRelease("rhel", "10.0"))).toEqual([]);
+  });
+
   it("matches rpm versions with epochs", () => {
     const rocky = osRelease("rocky", "9.3");
     const matched = matchPackages(db, [pkg("rpm", "openssl", "1:3.0.7-20.el9")], rocky);
