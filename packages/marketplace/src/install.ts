@@ -51,6 +51,15 @@ function requirePluginName(name: string): void {
   }
 }
 
+/** Scripts npm would run on install; the marketplace never runs them. */
+const LIFECYCLE_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"];
+
+function declaredLifecycleScripts(packageJsonData: Buffer): string[] {
+  const scripts = (JSON.parse(packageJsonData.toString("utf8")) as { scripts?: unknown }).scripts;
+  if (scripts === null || typeof scripts !== "object") return [];
+  return LIFECYCLE_SCRIPTS.filter((name) => name in scripts);
+}
+
 /** A plugin unpacked and validated in the staging folder, ready to move into the store. */
 interface StagedPlugin {
   name: string;
@@ -62,7 +71,8 @@ interface StagedPlugin {
 /** Unpacks a verified tarball into `stagedDir` and validates it as the plugin `version` names. */
 async function stage(stagedDir: string, version: PackageVersion, tarball: Buffer, requested: string, set?: SetReference): Promise<StagedPlugin> {
   const files = await readPackageTarball(tarball, `${version.name}@${version.version}`);
-  if (!files.some((file) => file.path === "package.json")) {
+  const packageFile = files.find((file) => file.path === "package.json");
+  if (!packageFile) {
     throw new MarketplaceError("INVALID_MANIFEST", `The tarball of ${version.name}@${version.version} contains no package.json, so it is not a plugin package; report it to its publisher.`, { package: version.name });
   }
   for (const file of files) {
@@ -73,6 +83,8 @@ async function stage(stagedDir: string, version: PackageVersion, tarball: Buffer
   }
 
   const plugin = await loadPluginDir(stagedDir, "store");
+  const ignoredScripts = declaredLifecycleScripts(packageFile.data);
+  if (ignoredScripts.length > 0) plugin.ignoredScripts = ignoredScripts;
   if (plugin.name !== version.name || plugin.version !== version.version) {
     throw new MarketplaceError("NAME_MISMATCH", `The tarball of ${version.name}@${version.version} contains ${plugin.name}@${plugin.version}; the registry serves the wrong file. Nothing was installed; report it to the registry's operator.`, {
       package: version.name,

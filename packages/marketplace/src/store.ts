@@ -28,6 +28,8 @@ export interface InstalledPlugin {
   source: "store" | "dir";
   /** Tarball integrity from the lockfile; only for store plugins. */
   integrity?: string;
+  /** Lifecycle scripts the package declares, which install did not run; only set by an install. */
+  ignoredScripts?: string[];
 }
 
 /** A plugin that could not be loaded, and why. */

@@ -187,8 +187,9 @@ describe("installPlugin rejections", () => {
     await publishFixture(registry, { name: "checks-plugin-scripted", version: "1.0.0", scripts: { preinstall: command, install: command, postinstall: command, prepare: command } });
 
     const store = await emptyStore();
-    await installPlugin(store, "checks-plugin-scripted", { registry: registry.readConfig });
+    const plugin = await installPlugin(store, "checks-plugin-scripted", { registry: registry.readConfig });
     expect(existsSync(marker)).toBe(false);
+    expect(plugin.ignoredScripts).toEqual(["preinstall", "install", "postinstall", "prepare"]);
   });
 
   it.each<[string, string, RawEntry[], string]>([

@@ -76,6 +76,11 @@ function describePlugin(plugin: InstalledPlugin): string {
   return `${plugin.name}@${plugin.version} (${plugin.manifest.checks.length} check${plugin.manifest.checks.length === 1 ? "" : "s"})`;
 }
 
+function printInstalled(plugin: InstalledPlugin, from = ""): void {
+  print(`installed ${describePlugin(plugin)}${from}`);
+  if (plugin.ignoredScripts) print(`  note: its ${plugin.ignoredScripts.join(", ")} script${plugin.ignoredScripts.length === 1 ? " was" : "s were"} not run; checks never runs install scripts.`);
+}
+
 const REGISTRY_OPTION = ["--registry <url>", "registry URL for this command (default: the config file, CHECKS_REGISTRY, or the embedded registry)"] as const;
 
 export function register(program: Command): void {
@@ -146,12 +151,12 @@ Examples:
       if (flags.set !== undefined) {
         const trustedKeys = await asUserError(readTrustedKeys(context.trustFile));
         const installed = await asUserError(installSet(context.store, flags.set, { registry: context.registry, trustedKeys, only: specs }));
-        for (const plugin of installed) print(`installed ${describePlugin(plugin)} from set ${flags.set}`);
+        for (const plugin of installed) printInstalled(plugin, ` from set ${flags.set}`);
         return;
       }
       if (specs.length === 0) throw new UserError('Name the plugins to install, or a set with --set; for example "checks plugins install checks-plugin-example".');
       const installed = await asUserError(installPlugins(context.store, specs, { registry: context.registry }));
-      for (const plugin of installed) print(`installed ${describePlugin(plugin)}`);
+      for (const plugin of installed) printInstalled(plugin);
     });
 
   plugins
