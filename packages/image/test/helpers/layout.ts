@@ -12,14 +12,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, "../../../..");
 export const SCRATCH = join(REPO, ".cache", "image-tests");
 
+const created: string[] = [];
+
+/** A new folder under .cache/image-tests; test files run in parallel, so each removes only its own. */
 export function scratchDir(): string {
   const dir = join(SCRATCH, randomUUID());
   mkdirSync(dir, { recursive: true });
+  created.push(dir);
   return dir;
 }
 
 export function cleanScratch(): void {
-  rmSync(SCRATCH, { recursive: true, force: true });
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export const sha256 = (data: Uint8Array | string): string => "sha256:" + createHash("sha256").update(bytes(data)).digest("hex");
