@@ -212,7 +212,7 @@ async function* readZip(file: string, maxInMemory: number): AsyncGenerator<RawRe
   let zip: yauzl.ZipFile;
   let archive: Buffer | undefined;
   const options: yauzl.Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false };
-  const done = (resolve: (zip: yauzl.ZipFile) => void, reject: (error: unknown) => void) => (error: Error | null, opened?: yauzl.ZipFile) =>
+  const settle = (resolve: (zip: yauzl.ZipFile) => void, reject: (error: unknown) => void) => (error: Error | null, opened?: yauzl.ZipFile) =>
     error || !opened ? reject(error) : resolve(opened);
   try {
     // An archive up to maxInMemoryZipBytes is read whole, because yauzl then reads
@@ -220,8 +220,8 @@ async function* readZip(file: string, maxInMemory: number): AsyncGenerator<RawRe
     const size = lstatSync(file).size;
     if (size <= maxInMemory) archive = readFileSync(file);
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      if (archive) yauzl.fromBuffer(archive, options, done(resolve, reject));
-      else yauzl.open(file, options, done(resolve, reject));
+      if (archive) yauzl.fromBuffer(archive, options, settle(resolve, reject));
+      else yauzl.open(file, options, settle(resolve, reject));
     });
   } catch (error) {
     throw new VulnDbError("ARCHIVE_INVALID", `Advisory archive ${file} is not a valid zip archive: ${(error as Error).message}`, { cause: error });
@@ -232,12 +232,12 @@ async function* readZip(file: string, maxInMemory: number): AsyncGenerator<RawRe
       throw new VulnDbError("ARCHIVE_INVALID", `Advisory archive ${file} has ${zip.entryCount} entries, more than the limit of ${IMPORT_LIMITS.maxEntries}.`);
     }
     // Entries are inflated a batch at a time, concurrently, and yielded in archive order.
-    for (let done = false; !done; ) {
+    for (let finished = false; !finished; ) {
       const batch: yauzl.Entry[] = [];
       while (batch.length < IMPORT_LIMITS.zipConcurrency) {
         const entry = await nextEntry(zip, file);
         if (!entry) {
-          done = true;
+          finished = true;
           break;
         }
         if (!entry.fileName.endsWith("/") && entry.fileName.endsWith(".json")) batch.push(entry);
