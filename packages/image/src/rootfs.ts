@@ -40,7 +40,7 @@ export async function readRootfsFolder(
   budget: ContentBudget,
   notes: string[],
   emit: Emit,
-): Promise<{ entries: number; bytes: number }> {
+): Promise<{ entries: number; /** Bytes of the regular files, as a tar of the folder would hold them. */ bytes: number }> {
   const inodes = new Map<string, string>();
   let entries = 0;
   let bytes = 0;
@@ -88,6 +88,7 @@ export async function readRootfsFolder(
       inodes.set(key, path);
     }
 
+    if (type === "file") bytes += stats.size;
     if (type === "file" && stats.size > 0) {
       const cap = matcher.capFor(path);
       if (cap > 0) {
@@ -95,7 +96,6 @@ export async function readRootfsFolder(
         const content = await readRootfsContent(root, path, granted, notes);
         if (content) {
           budget.take(content.length);
-          bytes += content.length;
           emit(entry, content, content.length < stats.size);
           continue;
         }
