@@ -27,7 +27,8 @@ const WATCHDOG_GRACE_MS = 5000;
  * one result per plugin in the order given. A plugin that fails in
  * any way gets an error result; a runner that dies is restarted for the
  * plugins after it. Rejects only with a SandboxError: INVALID_JOB for an invalid
- * job, IMAGE_UNREADABLE when a `path` image cannot be opened or read.
+ * job, IMAGE_UNREADABLE when the first runner cannot open and read a `path`
+ * image or dies while it receives image data.
  * Exceptions thrown by `onEvent` are ignored, so a faulty listener cannot stop a scan.
  */
 export async function runPlugins(job: RunPluginsJob): Promise<SandboxRun> {

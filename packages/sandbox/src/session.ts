@@ -133,7 +133,7 @@ export class RunnerSession {
       // A failed send means the runner died or is dying; its exit is reported by the exit handler.
       if (error) session.broken = true;
     });
-    if (image.type === "open-image") await session.waitForImage(imageReadMs);
+    await session.waitForImage(imageReadMs);
     return session;
   }
 

@@ -27,7 +27,7 @@ export interface SandboxLimits {
   maxMessageBytes: number;
   /** Maximum UTF-8 bytes of a finding's evidence; longer evidence is truncated. */
   maxEvidenceBytes: number;
-  /** Time a runner has to open and read a `path` image, in milliseconds. */
+  /** Time a runner has to open and read a `path` image, or to receive image data, in milliseconds. */
   imageReadMs: number;
 }
 

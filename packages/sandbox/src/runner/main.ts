@@ -52,6 +52,7 @@ async function openAndRead(message: OpenImageMessage): Promise<void> {
 process.on("message", (message: HostMessage) => {
   if (message.type === "image") {
     cache = new RunnerCache(isolatedVm, message.data);
+    send({ type: "image-ready", files: message.data.files.length });
     return;
   }
   if (message.type === "open-image") {
