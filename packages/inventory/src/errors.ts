@@ -1,10 +1,8 @@
 export type InventoryErrorCode =
   /** A package database or manifest is malformed. */
   | "INVALID_DATABASE"
-  /** A package database is larger than a parser limit. */
-  | "LIMIT_EXCEEDED"
-  /** A package database format that is recognized but not read (rpm Berkeley DB and ndb). */
-  | "UNSUPPORTED_DATABASE";
+  /** A package database declares more than a parser limit allows. */
+  | "LIMIT_EXCEEDED";
 
 /** Error of one package database; `collectInventory` turns it into a note and goes on. */
 export class InventoryError extends Error {

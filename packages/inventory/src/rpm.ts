@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
-import { InventoryError } from "./errors.js";
+import { InventoryError, type InventoryErrorCode } from "./errors.js";
 import { INVENTORY_LIMITS } from "./limits.js";
 import type { ParsedPackage, ParseResult } from "./parsed.js";
 
@@ -38,17 +38,21 @@ type HeaderValue = string | number;
  * Reads the tags this package needs from one rpm header blob as rpmdb.sqlite
  * stores it: a big-endian index count and data length, 16-byte index entries
  * (tag, type, offset, count), then the data. Throws InventoryError
- * `INVALID_DATABASE` when an offset or count points outside the blob.
+ * `INVALID_DATABASE` when an offset or count points outside the blob and
+ * `LIMIT_EXCEEDED` when the header declares more than INVENTORY_LIMITS allow.
  */
 export function parseRpmHeader(blob: Uint8Array, file: string): Map<number, HeaderValue> {
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-  const invalid = (reason: string): InventoryError => new InventoryError("INVALID_DATABASE", file, `rpm header ${reason}`);
+  const invalid = (reason: string, code: InventoryErrorCode = "INVALID_DATABASE"): InventoryError => new InventoryError(code, file, `rpm header ${reason}`);
   if (blob.byteLength < 8) throw invalid("is shorter than 8 bytes");
 
   const entryCount = view.getUint32(0);
   const dataLength = view.getUint32(4);
   if (entryCount > INVENTORY_LIMITS.maxRpmHeaderEntries || dataLength > INVENTORY_LIMITS.maxRpmHeaderBytes) {
-    throw invalid(`declares ${entryCount} entries and ${dataLength} data bytes, over the limits`);
+    throw invalid(
+      `declares ${entryCount} entries and ${dataLength} data bytes; the limits are ${INVENTORY_LIMITS.maxRpmHeaderEntries} and ${INVENTORY_LIMITS.maxRpmHeaderBytes}`,
+      "LIMIT_EXCEEDED",
+    );
   }
   const dataStart = 8 + entryCount * ENTRY_BYTES;
   if (dataStart + dataLength > blob.byteLength) throw invalid("is shorter than its declared size");

@@ -129,6 +129,18 @@ describe("parseRpmHeader", () => {
     expect((caught as InventoryError).code).toBe("INVALID_DATABASE");
   });
 
+  it("rejects a header over the size limits", () => {
+    const huge = Buffer.from(BASH);
+    huge.writeUInt32BE(0x7fffffff, 4);
+    let caught: unknown;
+    try {
+      parseRpmHeader(huge, "rpmdb.sqlite");
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as InventoryError).code).toBe("LIMIT_EXCEEDED");
+  });
+
   it("rejects an offset outside the data", () => {
     const broken = Buffer.from(BASH);
     broken.writeUInt32BE(0xffff, 8 + 8);
