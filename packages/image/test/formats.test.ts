@@ -263,6 +263,38 @@ describe("OCI image layout", () => {
   });
 });
 
+describe("caps on manifests and archives", () => {
+  it("caps nested indexes at maxIndexDepth", async () => {
+    const dir = scratchDir();
+    const layer = blob(layerA, LAYER_TAR);
+    const cfg = configBlob();
+    const manifest = imageManifest([layer], cfg);
+    let top = blob(json({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [descriptorOf(manifest)] }), OCI_INDEX);
+    const blobs = [layer, cfg, manifest, top];
+    for (let i = 0; i < 4; i++) {
+      top = blob(json({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [descriptorOf(top)] }), OCI_INDEX);
+      blobs.push(top);
+    }
+    writeLayout(dir, blobs, [descriptorOf(top)]);
+    expect((await openImage(dir)).info.format).toBe("oci-layout");
+    expect(await openImage(dir, { limits: { maxIndexDepth: 3 } }).catch((e: ImageError) => e.limit)).toBe("maxIndexDepth");
+  });
+
+  it("caps layers at maxLayers and documents at maxJsonBytes", async () => {
+    const dir = scratchDir();
+    simpleLayout(dir, [blob(layerA, LAYER_TAR), blob(layerB, LAYER_TAR), blob(layerC, LAYER_TAR)]);
+    expect(await openImage(dir, { limits: { maxLayers: 2 } }).catch((e: ImageError) => e.limit)).toBe("maxLayers");
+    expect(await openImage(dir, { limits: { maxJsonBytes: 100 } }).catch((e: ImageError) => e.limit)).toBe("maxJsonBytes");
+  });
+
+  it("caps the members of an outer archive at maxArchiveMembers", async () => {
+    const files: Record<string, string> = { "manifest.json": "[]" };
+    for (let i = 0; i < 50; i++) files[`blobs/sha256/${i}`] = "x";
+    const path = writeFile(join(scratchDir(), "many.tar"), filesTar(files));
+    expect(await openImage(path, { limits: { maxArchiveMembers: 20 } }).catch((e: ImageError) => e.limit)).toBe("maxArchiveMembers");
+  });
+});
+
 describe("docker save archives", () => {
   const config = (layers: Uint8Array[]) =>
     json({

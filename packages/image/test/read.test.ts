@@ -54,6 +54,15 @@ describe("one pass: content only where declared", () => {
     expect(progress[1]).toMatchObject({ entries: 3, layers: 2 });
   });
 
+  it("reads once however many checks declared needs", async () => {
+    const progress: ReadProgress[] = [];
+    const needs = Array.from({ length: 500 }, (_, i) => ({ glob: `/opt/check-${i}/**`, maxBytes: 100 + i }));
+    needs.push({ glob: "/etc/passwd", maxBytes: 5 });
+    const data = await readLayers([layer, [{ name: "etc/motd", content: "hi" }]], needs, { progress });
+    expect(progress.map((p) => `${p.phase}:${p.layer}:${p.done}`)).toEqual(["layer:0:false", "layer:0:true", "layer:1:false", "layer:1:true"]);
+    expect(text(file(data, "/etc/passwd")!.content)).toBe("root:");
+  });
+
   it("records a truncation, not an error, past maxContentBytes", async () => {
     const data = await readLayers([layer], [{ glob: "/**", maxBytes: 100_000 }], { limits: { maxContentBytes: 5_000 } });
     const tool = file(data, "/usr/bin/tool")!;
