@@ -190,11 +190,11 @@ describe("runPlugins", () => {
   });
 
   it("stops a plugin at its wall-time limit", async () => {
-    const bundle = await bundlePlugin(checkSource("spin", "const end = Date.now() + 400; while (Date.now() < end) {}"));
+    const bundle = await bundlePlugin(checkSource("spin", "const end = Date.now() + 5000; while (Date.now() < end) {}"));
     const run = await runPlugins({
       image: { kind: "data", data: testImage() },
       plugins: [pluginJob("checks-plugin-spin", bundle, [{ id: "spin" }, { id: "spin-again" }])],
-      limits: { pluginWallMs: 300, checkCpuMs: 5000 },
+      limits: { pluginWallMs: 1500, checkCpuMs: 10_000 },
     });
     const checks = run.plugins[0]?.checks ?? [];
     expect(checks[0]?.error).toMatchObject({ code: "PLUGIN_TIMEOUT", check: "spin", phase: "run" });
