@@ -12,7 +12,7 @@ import { ImageReadError, RunnerSession, RunnerStartError } from "./session.js";
 import type { PluginRunOutcome } from "./session.js";
 import type { CheckResult, PluginError, PluginJob, PluginResult, RunPluginsJob, SandboxEvent, SandboxLimits, SandboxRun } from "./types.js";
 
-/** How a plugin's run ended, when it reached a runner or failed to start one. */
+/** End of a plugin's run: its runner's outcome, or the failure to start a runner. */
 type FinalOutcome = Exclude<PluginRunOutcome, { kind: "not-run" }> | { kind: "start-failed"; reason: string };
 
 /** Plugins sent to a runner ahead of their turn, so it need not wait for the host between plugins. */
