@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileSource, readSquashfsImage, SquashfsReader, type SquashfsEntry } from "../src/index.js";
 import { comparePaths } from "../src/resolve.js";
@@ -96,6 +96,21 @@ describe.each(Object.entries(VARIANTS))("squashfs %s", (name, args) => {
       expect(record.contentTruncated, record.path).toBeUndefined();
       expect(sha256(record.content!), record.path).toBe(expected.get(record.path));
     }
+  }, 240_000);
+});
+
+describe("squashfs xz with the BCJ x86 filter", () => {
+  it("reads x86 programs as unsquashfs extracts them", async () => {
+    const programs = join(workDir, "programs");
+    mkdirSync(programs);
+    for (const program of ["/usr/bin/mksquashfs", "/usr/bin/unsquashfs", "/bin/bash"]) copyFileSync(program, join(programs, basename(program)));
+    const image = join(workDir, "bcj.squashfs");
+    mksquashfs(programs, image, ["-comp", "xz", "-Xbcj", "x86", "-processors", "1"]);
+    const expected = extractAndHash(image, join(workDir, "extract-bcj"));
+    const data = await readSquashfsImage(image, { content: [{ glob: "/**", maxBytes: Number.MAX_SAFE_INTEGER }] });
+    const files = data.files.filter((record) => record.type === "file");
+    expect(files).toHaveLength(3);
+    for (const record of files) expect(sha256(record.content!), record.path).toBe(expected.get(record.path));
   }, 240_000);
 });
 

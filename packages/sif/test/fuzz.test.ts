@@ -1,13 +1,15 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectSifSource, MemorySource, readSifSource, readSquashfsSource, type SquashfsLimits } from "../src/index.js";
+import { decompressorFor } from "../src/squashfs/decompress.js";
 import { fuzz } from "./helpers/fuzz.js";
 import { DATA, writeSif } from "./helpers/sif-writer.js";
 import { mksquashfs, trySetXattr } from "./helpers/tree.js";
 
-/** Scales the number of mutated inputs; 1 runs 112,000 in all. */
+/** Scales the number of mutated inputs; 1 runs 115,000 in all. */
 const SCALE = Number(process.env.CHECKS_FUZZ_SCALE ?? "1");
 /** Small limits keep each input fast; they are part of what is fuzzed. */
 const LIMITS: Partial<SquashfsLimits> = { maxEntries: 5000, maxMetadataBytes: 4 << 20, maxContentBytes: 16 << 20 };
@@ -74,6 +76,25 @@ describe("squashfs reader under mutation", () => {
     console.info(`squashfs ${name}: ${JSON.stringify({ ...result, crashes: result.crashes.length })}`);
     expect(result.crashes.slice(0, 3)).toEqual([]);
     expect(result.inputs).toBe(Math.round(count * SCALE));
+    expect(result.typedErrors).toBeGreaterThan(0);
+  }, 600_000);
+});
+
+describe("xz BCJ rewriting under mutation", () => {
+  it("x86 BCJ stream: only typed errors", async () => {
+    const program = new Uint8Array(readFileSync("/bin/bash")).subarray(0, 65_536);
+    const seed = new Uint8Array(execFileSync("xz", ["-c", "--check=crc32", "--x86", "--lzma2"], { input: program }));
+    const decompress = decompressorFor(4, "xz");
+    // Headers, the start of the LZMA2 data, and the check, index and footer at the end.
+    const hot: [number, number][] = [
+      [0, 64],
+      [seed.length - 48, seed.length],
+    ];
+    const count = Math.round(3_000 * SCALE);
+    const result = await fuzz(seed, hot, count, 9_000_000, (bytes) => decompress(bytes, 65_536, 0));
+    console.info(`xz bcj: ${JSON.stringify({ ...result, crashes: result.crashes.length })}`);
+    expect(result.crashes.slice(0, 3)).toEqual([]);
+    expect(result.inputs).toBe(count);
     expect(result.typedErrors).toBeGreaterThan(0);
   }, 600_000);
 });

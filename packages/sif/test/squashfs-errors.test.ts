@@ -213,16 +213,6 @@ describe("superblock", () => {
     expect(await readAll(plain.subarray(0, Math.floor(plain.length / 2)))).toBe("TRUNCATED");
   });
 
-  it("rejects xz blocks with a BCJ filter", async () => {
-    const tree = join(workDir, "bcj-tree");
-    mkdirSync(tree);
-    // x86 executables, so that BCJ shrinks at least one block and mksquashfs keeps the filter for it.
-    for (const program of ["/usr/bin/mksquashfs", "/usr/bin/unsquashfs", "/bin/bash"]) writeFileSync(join(tree, program.replaceAll("/", "_")), readFileSync(program));
-    const image = join(workDir, "bcj.squashfs");
-    mksquashfs(tree, image, ["-comp", "xz", "-Xbcj", "x86", "-processors", "1"]);
-    expect(await readAll(new Uint8Array(readFileSync(image)))).toBe("UNSUPPORTED_COMPRESSION");
-  });
-
   it.each(["lzo", "lzma"])("rejects %s compression", async (compressor) => {
     const bytes = build(`comp-${compressor}`, ["-comp", compressor, "-processors", "1"]);
     expect(await readAll(bytes)).toBe("UNSUPPORTED_COMPRESSION");
@@ -298,6 +288,33 @@ describe("decompression caps", () => {
   it.each(cases)("%s decodes within the cap", async (_name, id, make) => {
     const output = await decompressorFor(id, _name)(make(), 16_384, 0);
     expect(output).toEqual(text);
+  });
+
+  it.each([
+    ["x86", ["--x86", "--lzma2"]],
+    ["x86 with a start offset", ["--x86=start=4096", "--lzma2"]],
+  ])("xz decodes the BCJ %s filter", async (_name, filters) => {
+    const program = new Uint8Array(readFileSync("/bin/bash"));
+    const compressed = new Uint8Array(execFileSync("xz", ["-c", "--check=crc32", ...filters], { input: program, maxBuffer: 64 << 20 }));
+    expect(await decompressorFor(4, "xz")(compressed, program.length, 0)).toEqual(program);
+  });
+
+  it("xz rejects the BCJ ARM filter", async () => {
+    const compressed = new Uint8Array(execFileSync("xz", ["-c", "--check=crc32", "--arm", "--lzma2"], { input: text }));
+    const error = await decompressorFor(4, "xz")(compressed, 16_384, 9).catch((caught: unknown) => caught as SquashfsError);
+    expect((error as SquashfsError).code).toBe("UNSUPPORTED_COMPRESSION");
+  });
+
+  it("xz rejects a BCJ block that fails its CRC32", async () => {
+    const program = new Uint8Array(readFileSync("/bin/bash")).subarray(0, 100_000);
+    const compressed = new Uint8Array(execFileSync("xz", ["-c", "--check=crc32", "--x86", "--lzma2"], { input: program }));
+    // The CRC32 check field sits right before the index, which is 12 bytes plus the 12-byte footer here.
+    const corrupt = compressed.slice();
+    const footer = corrupt.length - 12;
+    const indexSize = (new DataView(corrupt.buffer).getUint32(footer + 4, true) + 1) * 4;
+    corrupt[footer - indexSize - 1]! ^= 0xff;
+    const error = await decompressorFor(4, "xz")(corrupt, program.length, 0).catch((caught: unknown) => caught as SquashfsError);
+    expect((error as SquashfsError).code).toBe("DECOMPRESSION_FAILED");
   });
 
   it("rejects corrupt gzip input", async () => {

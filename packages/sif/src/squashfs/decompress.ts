@@ -3,6 +3,7 @@ import { decompress as zstdDecompress, Decompress as ZstdStream } from "fzstd";
 import type { XzReadableStream as XzReadableStreamClass } from "xz-decompress";
 import { SquashfsError } from "../errors.js";
 import { decodeLz4Block } from "./lz4.js";
+import { crc32, decodeBcjX86, inspectBcj } from "./xz-bcj.js";
 
 /** Decompresses one block to at most `maxOutput` bytes, or throws a SquashfsError naming `offset`. */
 export type Decompressor = (input: Uint8Array, maxOutput: number, offset: number) => Promise<Uint8Array>;
@@ -59,7 +60,33 @@ function inflate(input: Uint8Array, maxOutput: number, offset: number, file?: st
   }
 }
 
+/**
+ * Decodes one xz block. A block whose filter chain is BCJ x86 + LZMA2
+ * (mksquashfs -Xbcj x86) is rewritten to LZMA2 alone, decoded, and then the
+ * x86 filter is undone here and the CRC32 checked. Other BCJ filters raise
+ * UNSUPPORTED_COMPRESSION.
+ */
 async function decodeXz(input: Uint8Array, maxOutput: number, offset: number, file?: string): Promise<Uint8Array> {
+  const bcj = inspectBcj(input);
+  if (bcj.kind === "unsupported") {
+    throw new SquashfsError(
+      "UNSUPPORTED_COMPRESSION",
+      `xz block uses branch filter 0x${bcj.filter.toString(16)}; only the x86 BCJ filter is supported, so rebuild without -Xbcj or with -Xbcj x86`,
+      offset,
+      file,
+    );
+  }
+  if (bcj.kind === "none") return decodeXzStream(input, maxOutput, offset, file);
+
+  const output = await decodeXzStream(bcj.plan.stream, maxOutput, offset, file);
+  decodeBcjX86(output, bcj.plan.startOffset);
+  if (bcj.plan.crc32 !== undefined && crc32(output) !== bcj.plan.crc32) {
+    throw new SquashfsError("DECOMPRESSION_FAILED", "xz block with the x86 BCJ filter fails its CRC32 check", offset, file);
+  }
+  return output;
+}
+
+async function decodeXzStream(input: Uint8Array, maxOutput: number, offset: number, file?: string): Promise<Uint8Array> {
   const compressed = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(input);
@@ -89,9 +116,9 @@ async function decodeXz(input: Uint8Array, maxOutput: number, offset: number, fi
   } catch (error) {
     if (error instanceof SquashfsError) throw error;
     const message = (error as Error).message;
-    // xz-embedded's XZ_OPTIONS_ERROR (6): the block uses a filter (a BCJ filter from mksquashfs -Xbcj) this build lacks.
+    // xz-embedded's XZ_OPTIONS_ERROR (6): the block uses a filter chain this build of the decoder lacks.
     if (/error code 6\b/.test(message)) {
-      throw new SquashfsError("UNSUPPORTED_COMPRESSION", "xz block uses a filter chain (BCJ) the xz decoder does not support; rebuild without -Xbcj", offset, file, {
+      throw new SquashfsError("UNSUPPORTED_COMPRESSION", "xz block uses a filter chain the xz decoder does not support; rebuild without -Xbcj", offset, file, {
         cause: error,
       });
     }
