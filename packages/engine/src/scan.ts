@@ -4,8 +4,8 @@ import { INVENTORY_CONTENT_NEEDS, collectInventory } from "@checks/inventory";
 import type { ImageResult, ScanReport } from "@checks/report";
 import { REPORT_SCHEMA_VERSION } from "@checks/report";
 import { runPlugins } from "@checks/sandbox";
+import { scanAdvisories } from "@checks/vulndb";
 import type { PluginJob, SandboxLimits, SandboxRun } from "@checks/sandbox";
-import { lookupAdvisories } from "./advisories.js";
 import { collectResults } from "./findings.js";
 import { planRead } from "./needs.js";
 import type { ReadPlan } from "./needs.js";
@@ -152,9 +152,11 @@ async function readImageData(ref: string, plan: ReadPlan, request: ScanRequest):
     if (inventory.osRelease) data.osRelease = inventory.osRelease;
   }
   if (plan.advisories) {
-    const lookup = lookupAdvisories(request.advisoryDatabase, data.packages ?? [], data.osRelease);
+    const lookup = request.advisoryDatabase
+      ? scanAdvisories(request.advisoryDatabase, data.packages ?? [], data.osRelease)
+      : { advisories: [], advisoryDatabase: { available: false } };
     data.advisories = lookup.advisories;
-    data.advisoryDatabase = lookup.database;
+    data.advisoryDatabase = lookup.advisoryDatabase;
   }
   return data;
 }
