@@ -10,7 +10,7 @@ export interface SquashfsLimits {
   maxSymlinkLength: number;
   /** Maximum bytes of extended attributes (names plus values) on one inode. */
   maxXattrBytesPerInode: number;
-  /** Maximum bytes of decompressed metadata (inode, directory and lookup tables) read in all. */
+  /** Maximum bytes of decompressed metadata (inode, directory, xattr and lookup tables) read in all. */
   maxMetadataBytes: number;
   /** Maximum bytes of file content returned in all, across every file read. */
   maxContentBytes: number;
