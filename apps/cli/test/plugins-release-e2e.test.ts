@@ -32,6 +32,24 @@ async function checks(args: string[], env: Record<string, string>): Promise<Run>
   }
 }
 
+/** Parses JSON text, returning `fallback` when it is invalid. */
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Parses command output as JSON, with the output in the error when it is not JSON. */
+function outputJson<T>(run: Run): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`expected JSON output, got exit code ${run.code}, stdout ${JSON.stringify(run.stdout.slice(0, 500))}, stderr ${JSON.stringify(run.stderr.slice(0, 500))}`);
+  }
+}
+
 /**
  * Copies every official plugin with a valid manifest and a built bundle into
  * a fresh git workspace with a changeset that releases each of them. Build
@@ -48,14 +66,15 @@ async function createReleaseWorkspace(dir: string): Promise<string[]> {
   for (const entry of await readdir(join(repoRoot, "plugins"), { withFileTypes: true })) {
     const source = join(repoRoot, "plugins", entry.name);
     if (!entry.isDirectory() || !existsSync(join(source, "package.json"))) continue;
-    const packageJson = JSON.parse(await readFile(join(source, "package.json"), "utf8")) as Record<string, unknown>;
+    // A package.json that does not parse (for example while it is being edited) leaves that plugin out, like an invalid manifest.
+    const packageJson = parseJson<Record<string, unknown> | undefined>(await readFile(join(source, "package.json"), "utf8"), undefined);
     const manifest = validatePluginPackage(packageJson);
     if (!manifest.ok || !existsSync(join(source, manifest.value.checks.bundle))) continue;
 
     const target = join(dir, "plugins", entry.name);
     await mkdir(join(target, dirname(manifest.value.checks.bundle)), { recursive: true });
     await copyFile(join(source, manifest.value.checks.bundle), join(target, manifest.value.checks.bundle));
-    const { devDependencies: _devDependencies, scripts: _scripts, ...released } = packageJson;
+    const { devDependencies: _devDependencies, scripts: _scripts, ...released } = packageJson as Record<string, unknown>;
     await writeFile(join(target, "package.json"), JSON.stringify(released, null, 2));
     names.push(manifest.value.name);
   }
@@ -104,7 +123,7 @@ describe.skipIf(!built)("official plugins end to end", { timeout: 300_000 }, () 
 
   it("installs a signed set into an empty home", async () => {
     const publisher = { CHECKS_HOME: publisherHome, CHECKS_REGISTRY: "" };
-    const status = JSON.parse((await checks(["registry", "status", "--json"], publisher)).stdout) as { state: { url: string } };
+    const status = outputJson<{ state: { url: string } }>(await checks(["registry", "status", "--json"], publisher));
     const key = join(temp, "site");
     const setFile = join(temp, "official.set.json");
 
@@ -122,14 +141,14 @@ describe.skipIf(!built)("official plugins end to end", { timeout: 300_000 }, () 
     expect(install.code).toBe(0);
     expect((await checks(["plugins", "verify"], user)).code).toBe(0);
 
-    const listed = JSON.parse((await checks(["plugins", "list", "--json"], user)).stdout) as { plugins: { name: string; version: string }[] };
+    const listed = outputJson<{ plugins: { name: string; version: string }[] }>(await checks(["plugins", "list", "--json"], user));
     expect(new Map(listed.plugins.map((plugin) => [plugin.name, plugin.version]))).toEqual(released);
   });
 
   it.skipIf(!existsSync(image))("scans an image with the installed set", async () => {
     const run = await checks(["run", image, "--format", "json"], { CHECKS_HOME: userHome() });
     expect([0, 1]).toContain(run.code);
-    const report = JSON.parse(run.stdout) as { selection: { plugins: string[] }; images: { checks: { plugin: string; pluginVersion: string; status: string }[] }[] };
+    const report = outputJson<{ selection: { plugins: string[] }; images: { checks: { plugin: string; pluginVersion: string; status: string }[] }[] }>(run);
     expect(report.selection.plugins.sort()).toEqual([...released.keys()].sort());
     const checksRun = report.images[0]!.checks;
     expect(checksRun.length).toBeGreaterThan(0);
