@@ -1,7 +1,7 @@
 /**
- * Property tests: at least 100,000 generated inputs to the tar reader (and the
- * merge that consumes it), the zstd frame scanner, the manifest and layout
- * readers and the config normalizer. Every input either parses or fails with
+ * Property tests: 115,000 generated inputs to the tar reader (and the merge
+ * that consumes it), the zstd decoder and frame scanner, the manifest and
+ * layout readers and the config normalizer. Every input either parses or fails with
  * an ImageError; anything else (a TypeError, a RangeError, a hang) fails the
  * test with the seed and the case number to replay it.
  */
@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Blob, Container } from "../src/container.js";
 import { normalizeMember } from "../src/container.js";
 import { normalizeConfig } from "../src/config.js";
-import { ZstdFrameScanner } from "../src/compression.js";
+import { ZstdFrameScanner, ZstdStream } from "../src/compression.js";
 import { DEFAULT_LIMITS, ImageError, type ImageLimits } from "../src/index.js";
 import { Merger } from "../src/merge.js";
 import { openDockerArchive, openOciLayout } from "../src/open.js";
@@ -147,6 +147,30 @@ describe("property: tar reader and merge", () => {
     }
     // The mutations must leave enough valid archives for the merge to be exercised.
     expect(parsed).toBeGreaterThan(5_000);
+  });
+});
+
+describe("property: zstd decoding", () => {
+  it("decodes or fails with an ImageError on 5,000 mutated zstd layers", () => {
+    const random = rng(SEED + 4);
+    const seeds = seedTars().map((archive) => zstdStore(archive));
+    for (let i = 0; i < 5_000; i++) {
+      const input = mutate(seeds[i % seeds.length]!, random);
+      let out = 0;
+      const parser = new TarParser({ onEntry: () => 16 }, LIMITS);
+      const stream = new ZstdStream(1 << 20, "fuzz", (chunk) => {
+        out += chunk.length;
+        if (out > 1 << 24) throw new ImageError("LIMIT_EXCEEDED", "output cap");
+        parser.write(chunk);
+      });
+      try {
+        stream.write(input);
+        stream.end();
+        parser.end();
+      } catch (error) {
+        expectTyped(error, `seed ${SEED} case ${i}`);
+      }
+    }
   });
 });
 
