@@ -122,10 +122,21 @@ build_copies() {
   fi
 }
 
+# The image steps are redone when this script or the planting scripts change.
+check_recipe() {
+  local recipe
+  recipe=$(cat "$0" "$here"/images/*.sh | sha256sum | cut -c1-16)
+  if [ "$(cat "$out/.recipe" 2>/dev/null)" != "$recipe" ]; then
+    rm -f "$out/.oci.done" "$out/.oci-tar.done" "$out/.docker-archive.done" "$out/.oci-zstd.done"
+    printf '%s\n' "$recipe" >"$out/.recipe"
+  fi
+}
+
 main() {
   [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, file ownership and capabilities); run it as root or with sudo"
   mkdir -p "$out"
   ensure_tools
+  check_recipe
   build_rootfs
   build_rootfs_archives
   build_oci
