@@ -139,7 +139,15 @@ describe("property: tar reader and merge", () => {
         parser.end();
         merger.endLayer();
         const { files } = merger.finish();
+        // Invariants of the merged view: the root first, every parent a folder, no marker visible.
         expect(files[0]!.path).toBe("/");
+        const types = new Map(files.map((f) => [f.path, f.type]));
+        for (const f of files) {
+          if (f.path === "/") continue;
+          const parent = f.path.slice(0, f.path.lastIndexOf("/")) || "/";
+          if (types.get(parent) !== "directory") throw new Error(`seed ${SEED} case ${i}: ${f.path} has no parent folder`);
+          if (f.path.slice(f.path.lastIndexOf("/") + 1).startsWith(".wh.")) throw new Error(`seed ${SEED} case ${i}: marker ${f.path} is visible`);
+        }
         parsed++;
       } catch (error) {
         expectTyped(error, `seed ${SEED} case ${i}`);
