@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const home = process.env.CHECKS_HOME ?? join(root, ".checks-home");
 const env = { ...process.env, CHECKS_HOME: home };
 const checksBin = join(root, "apps/cli/bin/checks.js");
-const image = join(root, ".cache/images/oci");
+const image = join(process.env.CHECKS_TEST_IMAGES ?? join(root, ".cache/images"), "oci");
 const SET_PACKAGE = "@checks/set-official";
 
 function run(title, command, args, { allow = [0], quiet = false, extraEnv = {} } = {}) {

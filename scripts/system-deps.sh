@@ -3,8 +3,8 @@
 # tests need, when they are missing. Needs root (or sudo) and apt-get.
 set -euo pipefail
 
-packages=(debootstrap umoci skopeo squashfs-tools zstd attr chromium)
-commands=(debootstrap umoci skopeo mksquashfs zstd setfattr chromium)
+packages=(debootstrap umoci skopeo squashfs-tools zstd attr libcap2-bin chromium)
+commands=(debootstrap umoci skopeo mksquashfs zstd setfattr setcap chromium)
 
 missing=()
 for i in "${!commands[@]}"; do
