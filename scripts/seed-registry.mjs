@@ -68,6 +68,19 @@ const token = await publisherToken(registryDir, state.url);
 const registry = { url: state.url, tokens: { [nerfDart(state.url)]: token } };
 
 const packDir = await mkdtemp(join(tmpdir(), "checks-seed-"));
+
+/** Packages plugin authors install next to @checks/sdk's peer range; published after the plugins. */
+const AUTHOR_PACKAGES = ["packages/sdk", "packages/plugin-tester"];
+
+/** Packs a package folder; pnpm pack applies "files" and replaces workspace: ranges, as pnpm publish does. */
+async function pack(folder, id) {
+  const output = execFileSync("pnpm", ["pack", "--pack-destination", packDir], { cwd: folder, encoding: "utf8" });
+  const tarballFile = output.trim().split("\n").pop();
+  const tarball = await readFile(tarballFile.startsWith("/") ? tarballFile : join(packDir, tarballFile));
+  const files = await readPackageTarball(tarball, id);
+  const packed = JSON.parse(files.find((file) => file.path === "package.json").data.toString("utf8"));
+  return { packed, tarball, files };
+}
 try {
   let published = 0;
   let rejected = 0;
@@ -79,12 +92,7 @@ try {
       console.log(`already published ${id}`);
       continue;
     }
-    // pnpm pack applies "files" and replaces workspace: ranges, as pnpm publish does.
-    const output = execFileSync("pnpm", ["pack", "--pack-destination", packDir], { cwd: folder, encoding: "utf8" });
-    const tarballFile = output.trim().split("\n").pop();
-    const tarball = await readFile(tarballFile.startsWith("/") ? tarballFile : join(packDir, tarballFile));
-    const files = await readPackageTarball(tarball, id);
-    const packed = JSON.parse(files.find((file) => file.path === "package.json").data.toString("utf8"));
+    const { packed, tarball, files } = await pack(folder, id);
     const manifest = validatePluginPackage(packed);
     const bundle = manifest.ok && files.some((file) => file.path === manifest.value.checks.bundle);
     if (!manifest.ok || !bundle) {
@@ -96,6 +104,19 @@ try {
     await publishPackage(registry, { packageJson: packed, tarball });
     console.log(`published ${id}`);
     published++;
+  }
+
+  // The SDK and the test kit, so plugin authors can install them from this registry.
+  for (const folder of AUTHOR_PACKAGES.map((name) => join(root, name))) {
+    const packageJson = JSON.parse(await readFile(join(folder, "package.json"), "utf8"));
+    const id = `${packageJson.name}@${packageJson.version}`;
+    if (await isPublished(registry, packageJson.name, packageJson.version)) {
+      console.log(`already published ${id}`);
+      continue;
+    }
+    const { packed, tarball } = await pack(folder, id);
+    await publishPackage(registry, { packageJson: packed, tarball });
+    console.log(`published ${id}`);
   }
   console.log(`seeded ${state.url}: ${published} plugin${published === 1 ? "" : "s"} published${rejected > 0 ? `, ${rejected} invalid` : ""}`);
   if (rejected > 0) process.exitCode = 1;
