@@ -18,12 +18,15 @@ export interface SifReader {
   inspectSif(path: string): Promise<unknown>;
 }
 
-// A variable, so that the compiler does not require the package to be present.
-const SIF_PACKAGE = "@checks/sif";
 let loaded: Promise<SifReader | undefined> | undefined;
 
+/**
+ * Loads @checks/sif on first use. The specifier is a literal, so a bundler
+ * (the sandbox runner's esbuild bundle) includes the reader; where the package
+ * is missing, SIF and squashfs files fail with UNSUPPORTED_FORMAT.
+ */
 export function loadSifReader(): Promise<SifReader | undefined> {
-  loaded ??= import(SIF_PACKAGE).then(
+  loaded ??= import("@checks/sif").then(
     (mod: Partial<SifReader>) =>
       typeof mod.readSifImage === "function" && typeof mod.readSquashfsImage === "function" && typeof mod.inspectSif === "function" ? (mod as SifReader) : undefined,
     () => undefined,

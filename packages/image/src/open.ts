@@ -10,7 +10,7 @@ import type { ImageConfig, ImageInfo } from "@checks/sdk";
 import { chooseCompression, compressionFromMediaType, createDecoder, type Compression } from "./compression.js";
 import { blobPath, FolderContainer, isValidDigest, readHead, TarContainer, type Blob, type Container } from "./container.js";
 import { diffIds, isObject, layerHistory, normalizeConfig, type Json } from "./config.js";
-import { requireSifReader } from "./delegate.js";
+import { loadSifReader, requireSifReader } from "./delegate.js";
 import { ImageError } from "./errors.js";
 import { resolveLimits, type ImageLimits } from "./limits.js";
 import { formatPlatform, hostPlatform, parsePlatform, platformMatches, platformScore, type Platform } from "./platform.js";
@@ -167,7 +167,9 @@ export function isSquashfsHead(head: Uint8Array): boolean {
 async function openFile(ref: string, parsed: ParsedRef, limits: ImageLimits, wanted: Platform | undefined): Promise<{ image: OpenedImage; plan: ImagePlan }> {
   const path = parsed.path;
   const head = await readHead(path, 4096);
-  if (isSifHead(head) || isSquashfsHead(head)) return openDelegated(ref, path, isSifHead(head) ? "sif" : "squashfs", limits);
+  const sifReader = await loadSifReader();
+  const sif = sifReader ? sifReader.isSif(head) : isSifHead(head);
+  if (sif || (sifReader ? sifReader.isSquashfs(head) : isSquashfsHead(head))) return openDelegated(ref, path, sif ? "sif" : "squashfs", limits);
 
 
   const compression = chooseCompression(head, undefined, path);
