@@ -62,6 +62,8 @@ function toFinding(
       path: raw.path,
       package: raw.package,
       imageDigest: image.digest,
+      // Findings without a path or package (ENV variables, history steps) are told apart by their data.
+      ...(raw.path === undefined && raw.package === undefined ? { detail: stableJson(raw.data) } : {}),
     }),
     plugin: pluginName,
     pluginVersion,
@@ -78,4 +80,8 @@ function toFinding(
   if (check.remediation) finding.remediation = check.remediation;
   if (check.docsUrl) finding.docsUrl = check.docsUrl;
   return finding;
+}
+
+function stableJson(data: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
 }

@@ -105,3 +105,26 @@ describe("planRead", () => {
     expect(planRead(selectChecks([many], { minLevel: "low" }).selected, []).content.length).toBe(3);
   });
 });
+
+describe("collectResults", () => {
+  it("gives distinct fingerprints to findings without a path", async () => {
+    const { collectResults } = await import("../src/findings.js");
+    const source = plugin("@checks/plugin-image-config", [check("secret-env-names", "medium", ["security"])]);
+    const result = collectResults(
+      {
+        name: source.name,
+        version: "1.0.0",
+        durationMs: 1,
+        checks: [{ checkId: "secret-env-names", status: "failed", notes: [], deniedCount: 0, durationMs: 1, findings: [
+          { checkId: "secret-env-names", messageId: "found", data: { name: "API_TOKEN" } },
+          { checkId: "secret-env-names", messageId: "found", data: { name: "DB_PASSWORD" } },
+        ] }],
+      },
+      selectChecks([source], { minLevel: "low" }).selected,
+      { name: "image", format: "oci-layout", digest: "sha256:1" },
+    );
+    expect(result.findings).toHaveLength(2);
+    expect(result.findings[0]!.fingerprint).not.toBe(result.findings[1]!.fingerprint);
+    expect(result.checks[0]!.status).toBe("failed");
+  });
+});

@@ -8,6 +8,8 @@ export interface FingerprintInput {
   path?: string;
   package?: string;
   imageDigest?: string;
+  /** Tells apart findings of one check and message at the same location, for example two ENV variables; omitted when empty. */
+  detail?: string;
 }
 
 /** Version tag hashed with the fields: changing what goes into a fingerprint means a new tag. */
@@ -22,5 +24,6 @@ const FINGERPRINT_VERSION = "checks-fingerprint/1";
  */
 export function fingerprint(input: FingerprintInput): string {
   const fields = [FINGERPRINT_VERSION, input.check, input.messageId, input.path ?? "", input.package ?? "", input.imageDigest ?? ""];
+  if (input.detail) fields.push(input.detail);
   return createHash("sha256").update(JSON.stringify(fields), "utf8").digest("hex");
 }

@@ -34,4 +34,10 @@ describe("fingerprint", () => {
   it("treats a missing field like an empty one", () => {
     expect(fingerprint({ check: "a", messageId: "b" })).toBe(fingerprint({ check: "a", messageId: "b", path: "", package: "", imageDigest: "" }));
   });
+
+  it("tells findings apart by detail", () => {
+    const base = { check: "image-config/secret-env-names", messageId: "secretName" };
+    expect(fingerprint({ ...base, detail: '[["name","A"]]' })).not.toBe(fingerprint({ ...base, detail: '[["name","B"]]' }));
+    expect(fingerprint({ ...base, detail: "" })).toBe(fingerprint(base));
+  });
 });
