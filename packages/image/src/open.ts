@@ -152,8 +152,7 @@ async function openFolder(ref: string, parsed: ParsedRef, limits: ImageLimits, w
   if (parsed.reference !== undefined) {
     throw new ImageError("UNSUPPORTED_FORMAT", `${parsed.path} is a root filesystem folder; it has no tags (received "${parsed.reference}").`, { file: parsed.path });
   }
-  const notes: string[] = [];
-  return makeImage({ name: ref, format: "rootfs" }, [{ index: 0, compression: "none" }], undefined, { kind: "rootfs", root: parsed.path, limits, notes });
+  return makeImage({ name: ref, format: "rootfs" }, [{ index: 0, compression: "none" }], undefined, { kind: "rootfs", root: parsed.path, limits, notes: [] });
 }
 
 export function isSifHead(head: Uint8Array): boolean {
@@ -171,7 +170,6 @@ async function openFile(ref: string, parsed: ParsedRef, limits: ImageLimits, wan
   const sif = sifReader ? sifReader.isSif(head) : isSifHead(head);
   if (sif || (sifReader ? sifReader.isSquashfs(head) : isSquashfsHead(head))) return openDelegated(ref, path, sif ? "sif" : "squashfs", limits);
 
-
   const compression = chooseCompression(head, undefined, path);
   if (compression === "none" && !looksLikeTarHeader(head.subarray(0, 512))) {
     throw new ImageError(
@@ -186,7 +184,7 @@ async function openFile(ref: string, parsed: ParsedRef, limits: ImageLimits, wan
     return openPlainTar(ref, parsed, compression, limits);
   }
   const container = await TarContainer.index(path, limits);
-  if (await container.exists("manifest.json") && (await isDockerManifest(container, limits))) return openDockerArchive(ref, parsed, container, limits, wanted);
+  if (await isDockerManifest(container, limits)) return openDockerArchive(ref, parsed, container, limits, wanted);
   if ((await container.exists("oci-layout")) && (await container.exists("index.json"))) return openOciLayout(ref, parsed, container, "oci-archive", limits, wanted);
   return openPlainTar(ref, parsed, compression, limits);
 }
