@@ -164,7 +164,6 @@ describe("marketplace end to end", { timeout: 120_000 }, () => {
     expect(plugins.map((plugin) => `${plugin.name}@${plugin.version}`)).toEqual(["@checks/plugin-alpha@0.2.0", "@checks/plugin-beta@0.2.0"]);
     expect((await checks(["plugins", "verify"], user)).code).toBe(0);
     expect(existsSync(join(temp, "user", "data", "plugins", "@checks", "plugin-alpha", "dist", "plugin.js"))).toBe(true);
-    // NOTE: `checks run` on a real image with these plugins is added where the engine is wired in.
   });
 
   it("rejects a set from an untrusted key", async () => {

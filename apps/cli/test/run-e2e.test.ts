@@ -63,7 +63,11 @@ describe("checks run on the Debian test image", () => {
   it("installs the official set from the registry", () => {
     const list = checks(["plugins", "list", "--json"]);
     expect(list.code).toBe(0);
-    const names = (JSON.parse(list.stdout) as { plugins: { name: string }[] }).plugins.map((plugin) => plugin.name).sort();
+    const listed = (JSON.parse(list.stdout) as { plugins: { name: string; apiVersion: string; checks: { id: string; level: string; tags: string[] }[] }[] }).plugins;
+    const names = listed.map((plugin) => plugin.name).sort();
+    expect(listed.every((plugin) => plugin.apiVersion === "^1.0.0")).toBe(true);
+    expect(listed.flatMap((plugin) => plugin.checks)).toContainEqual(expect.objectContaining({ id: "setuid-files", level: "high", tags: expect.arrayContaining(["security"]) }));
+    expect(checks(["plugins", "list"]).stdout).toMatch(/^ {2}setuid-files {2}\[high\]/m);
     expect(names).toEqual([
       "@checks/plugin-accounts",
       "@checks/plugin-hygiene",

@@ -186,7 +186,7 @@ Examples:
 
   plugins
     .command("list")
-    .description("List installed plugins with their pinned versions; broken or modified plugins are listed with the reason, and the exit code is 1.")
+    .description("List installed plugins with their pinned versions, API ranges and checks (level, tags); broken or modified plugins are listed with the reason, and the exit code is 1.")
     .option("--json", "print the list as JSON")
     .action(async (flags: { json?: boolean }) => {
       const context = await marketplaceContext();
@@ -194,14 +194,23 @@ Examples:
       const lockfile = await asUserError(readLockfile(context.store.lockfile));
       if (flags.json) {
         return printJson({
-          plugins: installed.map((plugin) => ({ name: plugin.name, version: plugin.version, integrity: plugin.integrity, set: lockfile.plugins[plugin.name]?.set, checks: plugin.manifest.checks.map((check) => check.id) })),
+          plugins: installed.map((plugin) => ({
+            name: plugin.name,
+            version: plugin.version,
+            source: plugin.source,
+            apiVersion: plugin.manifest.apiVersion,
+            integrity: plugin.integrity,
+            set: lockfile.plugins[plugin.name]?.set,
+            checks: plugin.manifest.checks.map((check) => ({ id: check.id, level: check.level, tags: check.tags, title: check.title })),
+          })),
           problems,
         });
       }
       if (installed.length + problems.length === 0) print('No plugins installed; try "checks plugins install --set NAME" or "checks plugins search TERM".');
       for (const plugin of installed) {
         const set = lockfile.plugins[plugin.name]?.set;
-        print(`${describePlugin(plugin)}${set ? `  from set ${set.name}@${set.version}` : ""}`);
+        print(`${describePlugin(plugin)}  API ${plugin.manifest.apiVersion}  ${set ? `from set ${set.name}@${set.version}` : `from ${plugin.source}`}`);
+        for (const check of plugin.manifest.checks) print(`  ${check.id}  [${check.level}] ${check.title}${check.tags.length ? `  tags: ${check.tags.join(", ")}` : ""}`);
       }
       for (const problem of problems) print(`${problem.name}: BROKEN: ${problem.message}`);
       if (problems.length > 0) process.exitCode = EXIT.findings;
