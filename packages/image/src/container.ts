@@ -293,7 +293,7 @@ async function indexBySeeking(path: string, parser: TarParser): Promise<void> {
   }
 }
 
-/** Streams a compressed file through its decoder into `sink`, stopping early once `done()` says so. */
+/** Streams a compressed file through its decoder into `sink`, stopping early once `done()` returns true. */
 async function streamDecompressed(path: string, compression: "gzip" | "zstd", limits: ImageLimits, sink: (chunk: Uint8Array) => void, done: () => boolean): Promise<void> {
   const decoder = createDecoder(compression, limits.maxZstdWindowBytes, path)!;
   const source = createReadStream(path, { highWaterMark: 1024 * 1024 });

@@ -1,6 +1,6 @@
 /**
  * SIF images and bare squashfs files are read by @checks/sif. It is loaded
- * lazily, so this package works (and says clearly what is missing) where that
+ * lazily, so this package works, and reports clearly what is missing, where that
  * reader is not installed or not built.
  */
 import type { ImageData } from "@checks/sdk";
@@ -46,7 +46,7 @@ export async function requireSifReader(format: "sif" | "squashfs", path: string)
   return reader;
 }
 
-/** The squashfs reader's caps that have a counterpart in ImageLimits. */
+/** Maps the ImageLimits that have a counterpart to the squashfs reader's caps. */
 function sifLimits(limits: ImageLimits): Record<string, number> {
   return { maxEntries: limits.maxEntries, maxDepth: limits.maxPathDepth, maxPathLength: limits.maxPathLength, maxSymlinkLength: limits.maxPathLength, maxContentBytes: limits.maxContentBytes };
 }
@@ -89,7 +89,7 @@ export async function delegateRead(image: OpenedImage, plan: Extract<ImagePlan, 
 /**
  * A declared symlink whose target's content was not collected (`/etc/os-release`
  * -> `../usr/lib/os-release`) gets its target read in a second, targeted read.
- * NOTE: a target whose path holds glob characters (`*?[]{},`) is skipped.
+ * NOTE: a target whose path contains glob characters (`*?[]{},`) is skipped.
  */
 async function fillSymlinkTargets(data: ImageData, content: ContentNeed[], read: (needs: ContentNeed[]) => Promise<ImageData>): Promise<void> {
   const matcher = new NeedMatcher(content);

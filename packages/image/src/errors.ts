@@ -1,4 +1,4 @@
-/** Why an image could not be opened or read. Tests assert the code, not the message. */
+/** Reason an image could not be opened or read. Tests assert the code, not the message. */
 export type ImageErrorCode =
   | "NOT_FOUND"
   | "UNREADABLE"
@@ -30,7 +30,7 @@ export interface ImageErrorOptions {
   cause?: unknown;
 }
 
-/** Every failure to open or read an image; `code` says which. */
+/** Every failure to open or read an image; `code` tells which. */
 export class ImageError extends Error {
   readonly code: ImageErrorCode;
   readonly file?: string;

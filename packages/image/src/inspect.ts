@@ -68,7 +68,7 @@ export async function inspectImage(ref: string, options: OpenOptions = {}): Prom
   }
 }
 
-/** SIF and squashfs: the reader's layers and, for SIF, its header and objects, even when it holds no root filesystem. */
+/** SIF and squashfs: the reader's layers and, for SIF, its header and objects, even when it contains no root filesystem. */
 async function inspectDelegated(image: OpenedImage, format: "sif" | "squashfs", path: string): Promise<ImageInspection> {
   const reader = await loadSifReader();
   const sif = format === "sif" && reader ? await reader.inspectSif(path).catch((error: unknown) => Promise.reject(toImageError(error, path))) : undefined;

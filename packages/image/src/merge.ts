@@ -291,7 +291,10 @@ export class Merger {
       }
       files.push(record);
     }
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    files.sort((a, b) => {
+      if (a.path === b.path) return 0;
+      return a.path < b.path ? -1 : 1;
+    });
 
     if (!this.options.rawLayers) return { files, layers: [] };
     const visible = new Set<LayerEntryRecord>();

@@ -50,7 +50,7 @@ export interface LayerPlan {
   verifyDiffId?: string;
 }
 
-/** What readImage needs beyond the public fields; kept out of reach of callers. */
+/** The layer plan readImage follows, beyond the public fields; kept out of reach of callers. */
 export type ImagePlan =
   | { kind: "layers"; layers: LayerPlan[]; limits: ImageLimits; notes: string[] }
   | { kind: "rootfs"; root: string; limits: ImageLimits; notes: string[] }
@@ -375,7 +375,7 @@ export async function openOciLayout(
     leaves.push({ descriptor: d, ...(refName ? { refName } : {}), ...(d.platform ? { platform: d.platform } : {}) });
   };
   for (const d of top) await expand(d, 0, d.annotations["org.opencontainers.image.ref.name"]);
-  if (leaves.length === 0) throw new ImageError("INVALID_MANIFEST", `${parsed.path} holds no image manifest.`, { file: parsed.path });
+  if (leaves.length === 0) throw new ImageError("INVALID_MANIFEST", `${parsed.path} contains no image manifest.`, { file: parsed.path });
 
   // Manifests without a platform in their descriptor get it from their config.
   const manifests = new Map<string, Json>();
@@ -532,7 +532,7 @@ export async function openDockerArchive(ref: string, parsed: ParsedRef, containe
   }
   if (entries.length > 1) {
     const available = entries.map((item, i) => (Array.isArray(item.RepoTags) && typeof item.RepoTags[0] === "string" ? item.RepoTags[0] : `#${i}`));
-    throw new ImageError("AMBIGUOUS_IMAGE", `${parsed.path} holds ${entries.length} images; name one as PATH:TAG. Available: ${available.join(", ")}.`, { file: parsed.path, available });
+    throw new ImageError("AMBIGUOUS_IMAGE", `${parsed.path} contains ${entries.length} images; select one as PATH:TAG. Available: ${available.join(", ")}.`, { file: parsed.path, available });
   }
   const entry = entries[0]!;
   if (typeof entry.Config !== "string" || !(entry.Layers as unknown[]).every((layer) => typeof layer === "string")) {

@@ -394,7 +394,7 @@ export class TarParser {
   }
 
   /**
-   * Bytes the parser would read and discard next (data nobody asked for, and
+   * Bytes the parser would read and discard next (data the handler did not request, and
    * padding); a reader with random access may `skip` them instead of reading.
    */
   skippable(): number {
@@ -448,7 +448,8 @@ export class TarParser {
         if (size > this.limits.maxHeaderBytes) {
           throw limitError("maxHeaderBytes", size, this.limits.maxHeaderBytes, `Size of a ${typeflag === "x" || typeflag === "g" ? "PAX header" : "GNU long name"}`);
         }
-        this.metaKind = typeflag === "x" ? MetaKind.Pax : typeflag === "g" ? MetaKind.GlobalPax : typeflag === "L" ? MetaKind.LongName : MetaKind.LongLink;
+        const kinds: Record<string, MetaKind> = { x: MetaKind.Pax, g: MetaKind.GlobalPax, L: MetaKind.LongName, K: MetaKind.LongLink };
+        this.metaKind = kinds[typeflag]!;
         this.startMeta(size);
         return;
       }
@@ -549,7 +550,7 @@ export class TarParser {
         type = "directory"; // GNU dumpdir: a directory with a listing as data
         break;
       default:
-        // Regular files ('0', '\0', '7', 'S') and, as POSIX says, unknown types.
+        // Regular files ('0', '\0', '7', 'S') and, as POSIX specifies, unknown types.
         type = name.endsWith("/") && (typeflag === "0" || typeflag === "7") ? "directory" : "file";
     }
     // As Go's archive/tar (and so Docker) does: these types never carry data.
