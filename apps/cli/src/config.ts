@@ -63,7 +63,11 @@ export function configJsonSchema(): object {
  * lists every invalid key with its path and the fix.
  */
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
-  const file = explicit ? resolve(cwd, explicit) : CONFIG_FILE_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
+  const found = CONFIG_FILE_NAMES.map((name) => join(cwd, name)).filter((path) => existsSync(path));
+  if (!explicit && found.length > 1) {
+    throw new UserError(`Found several config files: ${found.join(", ")}. Keep one, or choose one with --config.`);
+  }
+  const file = explicit ? resolve(cwd, explicit) : found[0];
   if (!file) return { config: {} };
 
   let text: string;

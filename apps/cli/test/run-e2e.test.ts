@@ -156,6 +156,33 @@ describe("checks run on the Debian test image", () => {
     expect(result.stderr).toContain("severe");
   });
 
+  it("exits 2 when no check matches the tags", () => {
+    const result = checks(["run", image, "--tag", "nosuchtag"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("No installed check matches the selection");
+  });
+
+  it("exits 2 for an invalid ignore file", async () => {
+    const file = join(work, "no-reason.yaml");
+    await writeFile(file, "rules:\n  - check: setuid-files\n");
+    const result = checks(["run", image, "--ignore-file", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("rules[0].reason");
+    expect(result.stderr).not.toContain("internal error");
+  });
+
+  it("exits 2 for an output folder that does not exist", () => {
+    const result = checks(["run", image, "--output", join(work, "missing", "report.json")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("does not exist");
+  });
+
+  it("exits 2 for a --plugin-dir that does not load", async () => {
+    const result = checks(["run", image, "--plugin-dir", join(work, "no-such-plugin")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--plugin-dir");
+  });
+
   it("exits 3 for an unreadable image and scans the others", async () => {
     const broken = join(work, "broken.tar");
     await writeFile(broken, "this is not an image");

@@ -8,8 +8,8 @@ import { SEVERITIES } from "@checks/sdk";
 import { SelectionError, scan } from "@checks/engine";
 import type { PluginSource } from "@checks/engine";
 import { listInstalledPlugins, loadPluginDir, pluginStore } from "@checks/marketplace";
-import { REPORT_FORMATS, applySuppressions, exitCodeFor, formatReport, loadIgnoreFile } from "@checks/report";
-import type { ReportFormat, ScanReport } from "@checks/report";
+import { IgnoreFileError, REPORT_FORMATS, applySuppressions, exitCodeFor, formatReport, loadIgnoreFile } from "@checks/report";
+import type { IgnoreRules, ReportFormat, ScanReport } from "@checks/report";
 import { loadConfig } from "../config.js";
 import { EXIT, UserError } from "../errors.js";
 import { resolveDirs } from "../home.js";
@@ -110,6 +110,9 @@ async function runCommand(images: string[], flags: RunFlags): Promise<number> {
   if (output && existsSync(output) && !flags.force) {
     throw new UserError(`${output} exists; pass --force to overwrite it, or choose another --output file.`);
   }
+  if (output && !existsSync(dirname(output))) {
+    throw new UserError(`Cannot write the report to ${output}: the folder ${dirname(output)} does not exist.`);
+  }
   const missing = images.filter((image) => !existsSync(resolve(cwd, image)));
   const verbose = (text: string) => flags.verbose && process.stderr.write(`${text}\n`);
 
@@ -126,7 +129,7 @@ async function runCommand(images: string[], flags: RunFlags): Promise<number> {
   }
 
   const ignoreFile = flags.ignoreFile ? resolve(cwd, flags.ignoreFile) : config.ignoreFile ? resolve(configDir, config.ignoreFile) : join(cwd, DEFAULT_IGNORE_FILE);
-  const ignoreRules = flags.ignoreFile || config.ignoreFile || existsSync(ignoreFile) ? await loadIgnoreFile(ignoreFile) : undefined;
+  const ignoreRules = flags.ignoreFile || config.ignoreFile || existsSync(ignoreFile) ? await readIgnoreFile(ignoreFile) : undefined;
 
   verbose(`checks ${toolVersion()}: config ${configFile ?? "none"}, ignore file ${ignoreRules ? ignoreFile : "none"}`);
   verbose(`plugins: ${plugins.sources.map((p) => `${p.name}@${p.version} (${p.source})`).join(", ")}`);
@@ -156,6 +159,9 @@ async function runCommand(images: string[], flags: RunFlags): Promise<number> {
       isolateNetwork: flags.networkIsolation !== false,
       onEvent: (event) => {
         progress.update(event);
+        if (event.type === "selection" && event.selection.selected.length === 0) {
+          throw new SelectionError("UNKNOWN_CHECK", "No installed check matches the selection (plugins, checks, tags and level); run with --verbose to see why each check was left out.");
+        }
         if (event.type === "selection") {
           verbose(`selected ${event.selection.selected.length} checks: ${event.selection.selected.map(({ plugin, check }) => `${plugin.name}/${check.id}`).join(", ")}`);
           for (const skipped of event.selection.skipped) verbose(`  skipped ${skipped.id}: ${skipped.reason}`);
@@ -176,7 +182,7 @@ async function runCommand(images: string[], flags: RunFlags): Promise<number> {
     const suppressed = applySuppressions(report, ignoreRules, new Date());
     report = suppressed.report;
     for (const rule of report.ignoreFile?.expired ?? []) {
-      process.stderr.write(`checks: ignore rule ${rule.rule + 1} in ${rule.source} expired on ${rule.expires} and no longer applies (${rule.reason}).\n`);
+      process.stderr.write(`checks: ignore rule rules[${rule.rule}] in ${rule.source} expired on ${rule.expires} and no longer applies (${rule.reason}).\n`);
     }
   }
 
@@ -200,7 +206,8 @@ async function discoverPlugins(dataDir: string, pluginDirs: string[]): Promise<{
       if (index >= 0) sources.splice(index, 1, plugin);
       else sources.push(plugin);
     } catch (error) {
-      problems.push({ name: dir, message: (error as Error).message });
+      // The user named this folder, so a plugin that does not load is a usage error, not a scan error.
+      throw new UserError(`The plugin in ${dir} (--plugin-dir) was not loaded:\n${(error as Error).message}`, EXIT.usage, { cause: error });
     }
   }
   return { sources, problems };
@@ -208,6 +215,15 @@ async function discoverPlugins(dataDir: string, pluginDirs: string[]): Promise<{
 
 function toSource(plugin: { name: string; version: string; bundleFile: string; manifest: PluginSource["manifest"]; source: "store" | "dir" }): PluginSource {
   return { name: plugin.name, version: plugin.version, bundleFile: plugin.bundleFile, manifest: plugin.manifest, source: plugin.source };
+}
+
+async function readIgnoreFile(file: string): Promise<IgnoreRules> {
+  try {
+    return await loadIgnoreFile(file);
+  } catch (error) {
+    if (error instanceof IgnoreFileError) throw new UserError(error.message, EXIT.usage, { cause: error });
+    throw error;
+  }
 }
 
 function levelFrom(flags: RunFlags): Level | undefined {
