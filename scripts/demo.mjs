@@ -52,7 +52,14 @@ if (!flags["no-build"]) {
   run("Build", "pnpm", ["exec", "turbo", "run", "build"]);
   run("Test images", "bash", ["scripts/build-test-images.sh"]);
 }
-run("Embedded registry with the official plugins", process.execPath, ["scripts/seed-registry.mjs", "--no-build", "--port", flags.port]);
+const seeded = run("Embedded registry with the official plugins", process.execPath, ["scripts/seed-registry.mjs", "--no-build", "--port", flags.port], {
+  allow: [0, 3],
+});
+if (seeded.code === 3) {
+  // Usually the port is taken, for example by another registry; a free port works as well for the demo.
+  process.stdout.write(`The registry did not start on port ${flags.port}; trying a free port.\n`);
+  run("", process.execPath, ["scripts/seed-registry.mjs", "--no-build", "--port", "0"]);
+}
 
 // The set is published with the embedded registry's publisher account, whose
 // token goes to that one command through CHECKS_REGISTRY_TOKEN.
@@ -83,5 +90,8 @@ checks("Install the official set", ["plugins", "install", "--set", `${SET_PACKAG
 const scan = checks(`checks run ${image}`, ["run", image], { allow: [0, 1] });
 process.stdout.write(
   `\nchecks run exited with ${scan.code}: ${scan.code === 1 ? "the image has findings at or above high, as planted" : "no findings at or above high"}.\n` +
-    `Plugins and keys are in ${home}; the registry keeps running (stop it with: CHECKS_HOME=${home} node apps/cli/bin/checks.js registry stop).\n`,
+    `Plugins and keys are in ${home}. To run checks yourself:\n` +
+    `  export CHECKS_HOME=${home}\n` +
+    `  node apps/cli/bin/checks.js run --high ${image}\n` +
+    `The registry keeps running; stop it with: node apps/cli/bin/checks.js registry stop\n`,
 );

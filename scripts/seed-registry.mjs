@@ -62,7 +62,16 @@ if (flags.build && !flags["no-build"]) {
 }
 
 const registryDir = join(dataDir(), "registry");
-const { state, started } = await startRegistryDaemon({ dir: registryDir, port: Number(flags.port) });
+/** Exit code when the registry cannot start, usually because the port is taken; the demo then retries on a free port. */
+const EXIT_START_FAILED = 3;
+let state;
+let started;
+try {
+  ({ state, started } = await startRegistryDaemon({ dir: registryDir, port: Number(flags.port) }));
+} catch (error) {
+  console.error(`seed-registry: ${error.message}`);
+  process.exit(EXIT_START_FAILED);
+}
 console.log(`${started ? "started" : "using"} the registry at ${state.url}`);
 const token = await publisherToken(registryDir, state.url);
 const registry = { url: state.url, tokens: { [nerfDart(state.url)]: token } };

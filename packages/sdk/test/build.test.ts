@@ -66,6 +66,14 @@ describe("buildPlugin", () => {
     await expect(buildPlugin({ dir })).rejects.toMatchObject({ code: "BUNDLE_FAILED" });
   });
 
+  it("lists definition problems without the bundle source", async () => {
+    const dir = await pluginFolder(checkSource.replace('level: "low"', 'level: "med"'));
+    const error = (await buildPlugin({ dir }).catch((e: unknown) => e)) as PluginBuildError;
+    expect(error.code).toBe("INVALID_DEFINITION");
+    expect(error.message).toContain('level: received "med"; allowed: low, medium, high');
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
   it("rejects an entry without a default plugin", async () => {
     const dir = await pluginFolder(`export const x = 1;`);
     await expect(buildPlugin({ dir })).rejects.toMatchObject({ code: "NOT_A_PLUGIN" });

@@ -37,7 +37,7 @@ export interface BuildResult {
 
 export class PluginBuildError extends Error {
   constructor(
-    readonly code: "BUNDLE_FAILED" | "NOT_A_PLUGIN" | "INVALID_MANIFEST" | "MANIFEST_OUT_OF_DATE" | "BUNDLE_TOO_LARGE" | "NO_PACKAGE_JSON",
+    readonly code: "BUNDLE_FAILED" | "INVALID_DEFINITION" | "LOAD_FAILED" | "NOT_A_PLUGIN" | "INVALID_MANIFEST" | "MANIFEST_OUT_OF_DATE" | "BUNDLE_TOO_LARGE" | "NO_PACKAGE_JSON",
     message: string,
     readonly problems: readonly ManifestProblem[] = [],
     options?: { cause?: unknown },
@@ -130,7 +130,14 @@ async function bundle(dir: string, entry: string): Promise<string> {
 /** Evaluates a bundle in a fresh context and returns its default export. */
 export function loadBundle(code: string, file: string): Plugin {
   const context: Record<string, unknown> = {};
-  runInNewContext(code, context, { filename: file, timeout: 5000 });
+  try {
+    runInNewContext(code, context, { filename: file, timeout: 5000 });
+  } catch (error) {
+    // The error comes from another realm, so it is recognised by name, not instanceof. Its stack would print the bundle.
+    const { name, message } = error as { name?: string; message?: string };
+    if (name === "DefinitionError") throw new PluginBuildError("INVALID_DEFINITION", `${file}: ${message}`);
+    throw new PluginBuildError("LOAD_FAILED", `${file}: loading the bundle failed: ${name ?? "Error"}: ${message ?? String(error)}`);
+  }
   const exported = (context[BUNDLE_GLOBAL] as { default?: Plugin } | undefined)?.default;
   if (exported?.kind !== "plugin") {
     throw new PluginBuildError("NOT_A_PLUGIN", `${file}: the entry module must "export default definePlugin({ checks: [...] })".`);
