@@ -62,7 +62,7 @@ function toFinding(
       path: raw.path,
       package: raw.package,
       imageDigest: image.digest,
-      // Findings without a path or package (ENV variables, history steps) are told apart by their data.
+      // Findings without a path or package (ENV variables, history steps) are distinguished by their data.
       ...(raw.path === undefined && raw.package === undefined ? { detail: stableJson(raw.data) } : {}),
     }),
     plugin: pluginName,

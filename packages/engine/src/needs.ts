@@ -31,7 +31,9 @@ export function planRead(selected: readonly SelectedCheck[], inventoryNeeds: rea
   let packages = false;
   let advisories = false;
   for (const { check } of selected) {
-    const content = check.needs.content === true ? check.needs.paths : check.needs.content === false ? [] : check.needs.content;
+    let content: readonly string[] = [];
+    if (check.needs.content === true) content = check.needs.paths;
+    else if (Array.isArray(check.needs.content)) content = check.needs.content;
     for (const glob of content) add(glob, check.needs.maxBytes);
     rawLayers ||= check.needs.capabilities.includes("layers");
     packages ||= check.needs.capabilities.includes("packages");

@@ -128,8 +128,8 @@ async function scanImage(
 
 /**
  * Reads the image once with the union of the selected checks' needs, then adds inventory and advisories.
- * NOTE: this parses the untrusted image in the host process; the sandbox's `path` image source would move it
- * behind the runner's permission flags once inventory and SIF reading run there too.
+ * NOTE: this parses the untrusted image in the host process. The sandbox's `path` image source would move
+ * parsing behind the runner's permission flags, once inventory and advisory matching run there too.
  */
 async function readImageData(ref: string, plan: ReadPlan, request: ScanRequest): Promise<ImageData> {
   const opened = await openImage(ref, request.platform ? { platform: request.platform } : {});

@@ -227,9 +227,11 @@ async function readIgnoreFile(file: string): Promise<IgnoreRules> {
 }
 
 function levelFrom(flags: RunFlags): Level | undefined {
-  const given = [flags.low && "low", flags.med && "medium", flags.high && "high"].filter(Boolean) as Level[];
-  if (given.length > 1) throw new UserError(`Give one of --low, --med and --high, not ${given.map((level) => `--${level === "medium" ? "med" : level}`).join(" and ")}.`);
-  return given[0];
+  const requested = [flags.low && "low", flags.med && "medium", flags.high && "high"].filter(Boolean) as Level[];
+  if (requested.length > 1) {
+    throw new UserError(`Give one of --low, --med and --high, not ${requested.map((level) => `--${level === "medium" ? "med" : level}`).join(" and ")}.`);
+  }
+  return requested[0];
 }
 
 function parseSeverities(list: string): Severity[] {
