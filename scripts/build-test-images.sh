@@ -81,9 +81,16 @@ build_oci() {
 
   # Layer 2: the application layer with planted problems and the whiteout.
   bash "$here/images/plant-app.sh" "$bundle/rootfs"
-  umoci repack --image "$image" \
+  umoci repack --image "$image" --refresh-bundle \
     --history.created_by '/bin/sh -c curl -fsSL https://example.com/install.sh | sh' \
     --history.comment "app layer with planted problems" "$bundle" >&2
+
+  # Layer 3: npm and Python packages at versions that published advisories affect,
+  # from the inventory tests' fixture (package metadata only, no code).
+  cp -a "$repo/packages/inventory/test/fixtures/app-layer/." "$bundle/rootfs/"
+  umoci repack --image "$image" \
+    --history.created_by 'COPY app-layer / # lodash 4.17.20, minimist 1.2.5, requests 2.28.1, urllib3 1.26.5' \
+    --history.comment "application packages with known advisories" "$bundle" >&2
 
   umoci config --image "$image" \
     --config.env "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" \
@@ -122,10 +129,10 @@ build_copies() {
   fi
 }
 
-# The image steps are redone when this script or the planting scripts change.
+# The image steps are redone when this script, the planting scripts or the app-layer fixture change.
 check_recipe() {
   local recipe
-  recipe=$(cat "$0" "$here"/images/*.sh | sha256sum | cut -c1-16)
+  recipe=$( (cat "$0" "$here"/images/*.sh; find "$repo/packages/inventory/test/fixtures/app-layer" -type f | sort | xargs cat) | sha256sum | cut -c1-16)
   if [ "$(cat "$out/.recipe" 2>/dev/null)" != "$recipe" ]; then
     rm -f "$out/.oci.done" "$out/.oci-tar.done" "$out/.docker-archive.done" "$out/.oci-zstd.done"
     printf '%s\n' "$recipe" >"$out/.recipe"

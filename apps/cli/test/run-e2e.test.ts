@@ -222,4 +222,22 @@ describe("checks run on the Debian test image", () => {
     expect(after.report.ignoreFile?.expired).toHaveLength(1);
     expect(after.code).toBe(0);
   });
+
+  // Last, because the imported database changes what every later scan reports.
+  it("reports vulnerable packages after an OSV import", () => {
+    const osv = join(root, "packages/vulndb/test/fixtures/osv/real");
+    expect(checks(["db", "import", osv]).code).toBe(0);
+    const { report } = json(["run", image, "--plugins", "@checks/plugin-vulnerabilities"]);
+    const findings = report.images[0]!.findings;
+    const advisories = findings.map((finding) => `${finding.package?.split("@")[0]} ${finding.message}`);
+    for (const [purl, advisory] of [
+      ["pkg:npm/lodash", "GHSA-35jh-r3h4-6jhm"],
+      ["pkg:npm/minimist", "GHSA-xvch-5gv4-984h"],
+      ["pkg:pypi/requests", "GHSA-j8r2-6x86-q33q"],
+      ["pkg:pypi/urllib3", "GHSA-v845-jxx5-vc9f"],
+    ]) {
+      expect(advisories.some((line) => line.startsWith(purl!) && line.includes(advisory!)), `${purl} ${advisory} in:\n${advisories.join("\n")}`).toBe(true);
+    }
+    expect(findings.some((finding) => finding.messageId === "noDatabase")).toBe(false);
+  });
 });

@@ -37,7 +37,7 @@ describe.skipIf(!built)(`real images in ${IMAGES}`, () => {
     const file = (path: string) => data.files.find((f) => f.path === path);
 
     expect(data.info.platform).toMatch(/^linux\//);
-    expect(data.layers).toHaveLength(2);
+    expect(data.layers).toHaveLength(3);
     expect(text(file("/usr/lib/os-release")!.content)).toMatch(/ID=debian/);
     expect(file("/usr/local/bin/backup-helper")!.mode & 0o4000).toBe(0o4000);
     expect(file("/srv/uploads")).toMatchObject({ type: "directory", mode: 0o777 });
