@@ -3,6 +3,7 @@ import { runCheck } from "@checks/sdk";
 import { describe, expect, it } from "vitest";
 import type { VirtualImageSpec } from "./virtual-image.js";
 import { virtualImage } from "./virtual-image.js";
+import { assertRanCleanly } from "./real-image.js";
 
 /** A finding a case expects; fields left out are not compared. */
 export interface ExpectedFinding<MessageId extends string = string> {
@@ -85,12 +86,6 @@ export function testCheck<M extends MessageTable, S extends OptionsSchema | unde
   });
 }
 
-function assertRanCleanly(result: CheckRunResult): void {
-  if (result.error) throw new Error(`Check "${result.checkId}" failed with ${result.error.code}: ${result.error.message}`);
-  if (result.deniedCount > 0) {
-    throw new Error(`Check "${result.checkId}" read ${result.deniedCount} paths or capabilities it did not declare in needs.`);
-  }
-}
 
 function assertFinding(actual: RawFinding, expected: ExpectedFinding): void {
   const where = `finding ${expected.messageId}${expected.path ? ` at ${expected.path}` : ""}`;
