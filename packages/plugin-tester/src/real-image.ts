@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type * as ImageReaderModule from "@checks/image";
 import type { AnyCheck, CheckRunResult, ImageData } from "@checks/sdk";
 
-/** What `@checks/image` offers; imported at run time so the test kit works without it for virtual images. */
+/** The `@checks/image` module, imported at run time so the test kit works without it for virtual images. */
 type ImageReader = typeof ImageReaderModule;
 
 /**

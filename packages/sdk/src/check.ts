@@ -12,9 +12,9 @@ export interface MessageSpec {
 
 export type MessageTable = Readonly<Record<string, MessageSpec>>;
 
-/** What a check reads. The engine reads only the union of every selected check's needs. */
+/** Declaration of the data a check reads. The engine reads only the union of every selected check's needs. */
 export interface CheckNeeds {
-  /** Globs of paths whose metadata the check sees (walk, stat, lstat, readlink, exists). */
+  /** Globs of paths whose metadata the check can read (walk, stat, lstat, readlink, exists). */
   readonly paths?: readonly string[];
   /** Globs of paths whose content the check reads, or `true` for every path in `paths`. */
   readonly content?: boolean | readonly string[];
@@ -49,7 +49,7 @@ interface FindingLocation {
   readonly evidence?: string;
 }
 
-/** What a check passes to `report`: a message id from its table with that message's placeholders. */
+/** Argument of `report`: a message id from the check's table with that message's placeholder data. */
 export type FindingInput<M extends MessageTable> = {
   [K in keyof M & string]: { readonly messageId: K } & DataArgument<M[K]["text"]> & FindingLocation;
 }[keyof M & string];

@@ -5,7 +5,7 @@ import { AccessDeniedError } from "./view.js";
 import { matchAny } from "./glob.js";
 import { normalizePath, resolvePath } from "./paths.js";
 
-/** What one check declared, as the view enforces it. */
+/** Declared access of one check, as the view enforces it. */
 export interface AccessPolicy {
   readonly checkId: string;
   readonly paths: readonly string[];
@@ -40,7 +40,7 @@ export class FileIndex {
 }
 
 /**
- * Creates the ImageView one check sees over an image's data. Every read is
+ * Creates the ImageView of one check over an image's data. Every read is
  * checked against the check's declared paths, content globs and capabilities.
  */
 export function createImageView(data: ImageData | FileIndex, policy: AccessPolicy): ViewHandle {

@@ -38,7 +38,7 @@ export interface FileRecord {
   layer: number;
   /** File content, present only for paths a check declared, and at most the declared cap. */
   content?: Uint8Array;
-  /** True when `content` holds fewer bytes than the file has. */
+  /** True when `content` is shorter than the file. */
   contentTruncated?: boolean;
 }
 
@@ -171,7 +171,7 @@ export interface AdvisoryRecord {
 }
 
 export interface ImageInfo {
-  /** What the user passed, for example a path or `oci:./layout:tag`. */
+  /** Image reference as the user gave it, for example a path or `oci:./layout:tag`. */
   name: string;
   /** Detected format, for example `oci-layout`, `docker-archive`, `rootfs`, `tar`, `sif`. */
   format: string;

@@ -22,7 +22,7 @@ export function parentPath(path: string): string {
   return at <= 0 ? "/" : path.slice(0, at);
 }
 
-/** Resolves a symlink target relative to the folder that holds the link, inside the image root. */
+/** Resolves a symlink target relative to the folder that contains the link, inside the image root. */
 export function resolveLinkTarget(linkPath: string, target: string): string {
   if (target.startsWith("/")) return normalizePath(target);
   return normalizePath(parentPath(linkPath) + "/" + target);

@@ -29,7 +29,7 @@ export interface CheckRunResult {
 export interface RunCheckOptions {
   /** Raw options for the check, validated with its schema. */
   options?: unknown;
-  /** Maximum findings kept; the rest are dropped and a note says how many. */
+  /** Maximum findings kept; the rest are dropped and a note gives their number. */
   maxFindings?: number;
 }
 

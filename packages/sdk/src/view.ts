@@ -9,7 +9,7 @@ import type {
   SingularityMetadata,
 } from "./image-data.js";
 
-/** Metadata of one file as a check sees it. */
+/** Metadata of one file, as a check receives it. */
 export interface FileStat {
   readonly path: string;
   readonly type: FileType;
