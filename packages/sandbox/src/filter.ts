@@ -1,7 +1,7 @@
 import { FileIndex, matchAny } from "@checks/sdk";
 import type { Capability, FileRecord, ImageData, LayerRecord } from "@checks/sdk";
 import type { CheckManifest } from "@checks/sdk/host";
-import { resolvePath } from "./sdk-paths.js";
+import { resolvePath } from "@checks/sdk";
 
 /** Needs of one check, in the form the SDK's view enforces. */
 export interface DeclaredNeeds {
