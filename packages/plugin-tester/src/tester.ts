@@ -40,8 +40,8 @@ function isImageData(image: VirtualImageSpec | ImageData): image is ImageData {
 }
 
 /**
- * Runs one check against an image: a virtual image spec or ImageData. Never
- * throws for a failing check; the result carries the error.
+ * Runs one check against an image, given as a virtual image spec or as
+ * ImageData. A failing check does not throw: `runCheck` puts its error in the result.
  */
 export async function runCheckOn(check: AnyCheck, image: VirtualImageSpec | ImageData, options?: unknown): Promise<CheckRunResult> {
   const data = isImageData(image) ? image : virtualImage(deepFreeze(image));
@@ -49,11 +49,10 @@ export async function runCheckOn(check: AnyCheck, image: VirtualImageSpec | Imag
 }
 
 /**
- * Registers a vitest suite for one check: every valid case must produce no
- * finding, every invalid case exactly the listed findings (compared in path
- * and message id order; give `path` whenever a case expects several findings).
- * A case also fails when the check throws or reads
- * something it did not declare.
+ * Registers a vitest suite for one check. Every valid case must produce no
+ * finding, and every invalid case exactly the listed findings, compared in
+ * path and message id order (so give `path` when a case expects several).
+ * A case also fails when the check throws or reads something it did not declare.
  */
 export function testCheck<M extends MessageTable, S extends OptionsSchema | undefined>(
   check: Check<M, S>,
@@ -78,8 +77,8 @@ export function testCheck<M extends MessageTable, S extends OptionsSchema | unde
 
         const actual = [...result.findings].sort(byLocation);
         const expected = [...testCase.findings].sort(byLocation);
-        const shown = actual.map((finding, index) => describeFinding(expected[index]?.path === undefined ? { messageId: finding.messageId } : finding));
-        expect(shown, "findings differ").toEqual(expected.map(describeFinding));
+        const actualDescriptions = actual.map((finding, index) => describeFinding(expected[index]?.path === undefined ? { messageId: finding.messageId } : finding));
+        expect(actualDescriptions, "findings differ").toEqual(expected.map(describeFinding));
         expected.forEach((finding, index) => assertFinding(actual[index]!, finding));
       });
     }
